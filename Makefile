@@ -1,0 +1,31 @@
+# Needs only Python 3.11+ and make. `make run` and `make test` set everything up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SCENARIO ?= scenarios/jiuquan_2019.yaml
+
+.PHONY: setup run test bench profiles clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/python run.py $(SCENARIO)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/bench.py
+
+profiles: setup
+	$(BIN)/python data/make_profiles.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

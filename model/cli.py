@@ -1,0 +1,142 @@
+"""The command line: ``python run.py [SCENARIO] [--mode M] [--out DIR]`` and subcommands.
+
+Exit codes: 0 done; 1 solver failure or a failed self-check; 2 bad input (one line, no traceback,
+nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+from . import scenario as scenario_mod
+from .errors import InputError, SolveError
+from .settings import MODES
+
+DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
+SUBCOMMANDS = ("validate", "schema")
+
+
+def _parse_set(items):
+    pairs = []
+    for item in items or ():
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise InputError("--set", item, "expected KEY=VALUE, for example export_lines.qishao_dc.capacity_mw=6000")
+        try:
+            pairs.append((key.strip(), yaml.safe_load(text)))
+        except yaml.YAMLError:
+            raise InputError("--set", key, f"cannot read the value {text!r}") from None
+    return pairs
+
+
+def _run_parser():
+    p = argparse.ArgumentParser(prog="run.py", description="Solve one scenario of the Hexi clean-power model. "
+                                f"Other commands: {', '.join(SUBCOMMANDS)} (run.py COMMAND -h).")
+    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO),
+                   help=f"scenario YAML file (default: {DEFAULT_SCENARIO})")
+    p.add_argument("--mode", choices=MODES, help="override the scenario's mode")
+    p.add_argument("--out", help="results folder (default: results/<scenario name>/)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a scenario key, e.g. --set coal.*.fuel_price_cny_per_tce=800 (repeatable)")
+    p.add_argument("--log", action="store_true", help="show the HiGHS log")
+    return p
+
+
+def cmd_run(argv):
+    args = _run_parser().parse_args(argv)
+    from .pipeline import run  # heavy imports only when solving
+
+    result = run(args.scenario, mode=args.mode, out=args.out, overrides=_parse_set(args.set), log=args.log)
+    print(format_summary(result.summary, result.folder))
+    return 0 if result.summary["checks"]["ok"] else 1
+
+
+def cmd_validate(argv):
+    p = argparse.ArgumentParser(prog="run.py validate", description="Check scenario files and their "
+                                "profiles without solving.")
+    p.add_argument("scenarios", nargs="+")
+    args = p.parse_args(argv)
+    from .build import prepare
+
+    for path in args.scenarios:
+        sc = scenario_mod.load(path)
+        built = prepare(sc)
+        units = sum(len(v) for v in built.data.values())
+        print(f"ok: {path} ({sc.name}: {built.ctx.n} h from {built.ctx.index[0]:%Y-%m-%d}, "
+              f"{units} units, mode {built.ctx.mode})")
+    return 0
+
+
+def cmd_schema(argv):
+    argparse.ArgumentParser(prog="run.py schema", description="Print the scenario parameter reference "
+                            "(Markdown).").parse_args(argv)
+    from .components import FAMILIES
+    from .schema import reference_table
+    from .settings import BUS, SECTIONS, TOP
+
+    parts = [reference_table("top level", TOP)]
+    parts += [reference_table(name, params) for name, params in SECTIONS.items()]
+    parts.append(reference_table("buses.<name>", BUS))
+    parts += [reference_table(f"{f.key}.<name> — {f.doc}", f.params) for f in FAMILIES]
+    print("\n".join(parts))
+    return 0
+
+
+def _fmt_twh(mwh):
+    return f"{mwh / 1e6:7.2f} TWh"
+
+
+def format_summary(s: dict, folder) -> str:
+    """The short labelled summary printed after a run."""
+    lines = [f"Scenario {s['scenario']} ({s['mode']} mode): {s['hours']} h from {s['period'][0][:10]}, "
+             f"solver status {s['status']}"]
+    share = s["export_share_of_target"]
+    lines.append(f"Export          {_fmt_twh(s['export_mwh'])} = {s['export_yi_kwh']:.1f} 亿千瓦时")
+    lines.append(f"Target          {s['target_twh']:.2f} TWh of {s['target_basis']}: "
+                 f"{s['target_counted_mwh'] / 1e6:.2f} TWh counted" + (f", {share:.1%} reached" if share is not None else ""))
+    for line, mwh in s["export_by_line_mwh"].items():
+        lines.append(f"  {line:<14}{_fmt_twh(mwh)}  ({s['line_utilisation'][line]:.0%} of rating, "
+                     f"at its limit {s['line_hours_at_limit'][line]} h)")
+    price = s["target_price_cny_per_mwh"]
+    lines.append(f"Shortfall       {_fmt_twh(s['shortfall_mwh'])}" +
+                 (f"; target price {price:,.1f} CNY/MWh" if price is not None else ""))
+    curt = ", ".join(f"{k} {s['curtailment_rate'][k]:.1%} ({v / 1e6:.2f} TWh)" for k, v in s["curtailment_mwh"].items())
+    lines.append(f"Curtailment     {curt or 'none'}")
+    gen = ", ".join(f"{k} {v / 1e6:.2f}" for k, v in s["generation_mwh"].items())
+    lines.append(f"Generation      {gen} (TWh)")
+    lines.append(f"Local demand    {_fmt_twh(s['local_demand_mwh'])}; imports {s['import_mwh'] / 1e6:.2f} TWh; "
+                 f"unserved {s['unserved_mwh']:,.0f} MWh")
+    lines.append(f"Cost            objective {s['objective_cny'] / 1e8:,.2f} 亿元 (cost minus export revenue); "
+                 f"CO2 {s['co2_t'] / 1e6:.2f} Mt")
+    c = s["checks"]
+    state = "OK" if c["ok"] else "FAILED: " + "; ".join(c["problems"])
+    lines.append(f"Checks          energy balance max residual {c['balance_max_abs_mw']:.2g} MW: {state}")
+    lines.append(f"Time            build {s['build_s']:.2f} s (of which handoff {s['handoff_s']:.2f} s), "
+                 f"solve {s['solve_s']:.2f} s" + (f", write {s['write_s']:.2f} s" if "write_s" in s else ""))
+    if folder is not None:
+        lines.append(f"Results         {folder}/")
+    if not c["ok"]:
+        lines.append("!" * 72 + "\nTHE SELF-CHECK FAILED: do not quote these results.\n" + "!" * 72)
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"validate": cmd_validate, "schema": cmd_schema}
+    try:
+        if argv and argv[0] in commands:
+            return commands[argv[0]](argv[1:])
+        return cmd_run(argv)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except SolveError as e:
+        print(f"solver: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,129 @@
+"""Export lines (UHV DC, 750 kV AC) from a bus to a receiving market.
+
+With F[t] = min(capacity, operating_limit) * availability[t]:
+
+    Line-flow[l,t]  in [min_load * F[t], F[t]]   MW sent; export is counted at the sending end
+    Line-ramp_up:   f[t] - f[t-1] <= ramp        (if ramp_mw_per_h is set; the year wraps around)
+    Line-ramp_down: f[t-1] - f[t] <= ramp
+    Line-block:     f[t] - f[t-1] == 0           inside schedule blocks (DC day-ahead schedules
+                                                 hold the flow constant for block_hours)
+    Line-quota:     sum_t w f + shortfall >= quota * year share   (soft annual contract quota)
+
+Revenue per MWh sent: (1 - loss) * receiving-end price - transmission tariff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..schema import REQUIRED, Param
+from ..lp import linear
+from .base import BUS, Family
+
+
+@dataclass
+class Data:
+    units: list
+    bus: list
+    rating: np.ndarray  # (U,) MW usable: min(capacity, operating limit)
+    ub: np.ndarray  # (U, T)
+    lb: np.ndarray  # (U, T)
+    net_revenue: np.ndarray  # (U, T) CNY per MWh sent
+    loss: np.ndarray  # (U,)
+    ramp: list  # (U,) MW/h or None
+    block_hours: list
+    quota_mwh: np.ndarray  # (U,) for the modelled hours
+    quota_penalty: np.ndarray
+
+
+class ExportLine(Family):
+    key, name = "export_lines", "Line"
+    doc = "Export lines to receiving markets."
+    params = {
+        "bus": BUS,
+        "capacity_mw": Param("MW", REQUIRED, "Rated capacity.", min=0),
+        "operating_limit_mw": Param("MW", None, "Highest flow allowed in operation when below the "
+                                    "rating (for example for lack of synchronous support); none: "
+                                    "the rating.", min=0),
+        "availability": Param("-", 1.0, "Hourly available fraction of capacity (maintenance, "
+                              "outages).", kind="profile", profile="availability"),
+        "loss": Param("-", 0.0, "Fraction of the energy sent that is lost on the way.", min=0, max=1,
+                      below_max=True),
+        "price_cny_per_mwh": Param("CNY/MWh", 0.0, "Receiving-end price.", kind="profile", profile="price"),
+        "tariff_cny_per_mwh": Param("CNY/MWh", 0.0, "Transmission tariff per MWh sent.", min=0),
+        "min_load": Param("-", 0.0, "Lowest flow when in service, as a fraction of the available "
+                          "capacity.", min=0, max=1),
+        "ramp_mw_per_h": Param("MW/h", None, "Largest hourly change of flow; none: no limit.", min=0),
+        "block_hours": Param("h", 1, "Flow is constant within blocks of this many hours, aligned to "
+                             "midnight (DC schedules).", kind="choice", choices=(1, 2, 3, 4, 6, 8, 12, 24)),
+        "quota_twh": Param("TWh/yr", 0.0, "Annual contract quota (soft; pro rata for shorter runs).", min=0),
+        "quota_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Price of each MWh short of the quota.", min=0),
+    }
+
+    def prepare(self, units, ctx):
+        self.check_buses(units, ctx)
+        names = list(units)
+        col = lambda k: np.array([units[u][k] for u in names], dtype=float)  # noqa: E731
+        cap = col("capacity_mw")
+        limit = np.array([cap[i] if units[u]["operating_limit_mw"] is None else units[u]["operating_limit_mw"]
+                          for i, u in enumerate(names)], dtype=float)
+        rating = np.minimum(cap, np.maximum(limit, 0.0))
+        avail = np.array([ctx.profile(units[u]["availability"], "availability", f"{self.key}.{u}.availability")
+                          for u in names]).reshape(len(names), ctx.n)
+        price = np.array([ctx.profile(units[u]["price_cny_per_mwh"], "price", f"{self.key}.{u}.price_cny_per_mwh")
+                          for u in names]).reshape(len(names), ctx.n)
+        ub = rating[:, None] * avail
+        loss = col("loss")
+        return Data(names, [units[u]["bus"] for u in names], rating, ub, col("min_load")[:, None] * ub,
+                    (1 - loss)[:, None] * price - col("tariff_cny_per_mwh")[:, None], loss,
+                    [units[u]["ramp_mw_per_h"] for u in names], [units[u]["block_hours"] for u in names],
+                    col("quota_twh") * 1e6 * ctx.year_fraction, col("quota_penalty_cny_per_mwh"))
+
+    def build(self, lp, d, ctx):
+        n = ctx.n
+        f = lp.var("Line-flow", d.units, d.lb, d.ub, cost=-d.net_revenue, role="export")
+        prev = [n - 1] + list(range(n - 1))
+        ramped = [(u, r) for u, r in zip(d.units, d.ramp) if r is not None]
+        if ramped:
+            lines, r = [u for u, _ in ramped], np.array([r for _, r in ramped])[:, None]
+            lp.con("Line-ramp_up", lines, lambda l, t: f[l, t] - f[l, prev[t]], "<=", r)
+            lp.con("Line-ramp_down", lines, lambda l, t: f[l, prev[t]] - f[l, t], "<=", r)
+        blocked = [(u, b) for u, b in zip(d.units, d.block_hours) if b > 1]
+        hour = ctx.index.hour.to_numpy()
+        for b in sorted({b for _, b in blocked}):
+            lines = [u for u, bb in blocked if bb == b]
+            inside = [t for t in range(1, n) if hour[t] % b]
+            lp.con(f"Line-block_{b}h", lines, lambda l, t: f[l, t] - f[l, t - 1], "==", hours=inside)
+        quota = np.flatnonzero(d.quota_mwh > 0)
+        if quota.size:
+            names = [d.units[i] for i in quota]
+            short = lp.var("Line-quota_shortfall", names, 0.0, cost=d.quota_penalty[quota], hourly=False)
+            w = ctx.weights.tolist()
+            lp.con("Line-quota", names,
+                   lambda l: linear(w + [1.0], [f[l, t] for t in range(n)] + [short[l]]),
+                   ">=", d.quota_mwh[quota], hourly=False)
+        for u, bus in zip(d.units, d.bus):
+            lp.inject(bus, f, u, -1.0)
+
+    def report(self, sol, d, ctx, rep):
+        f = sol.value("Line-flow")
+        rc = sol.reduced_cost("Line-flow")
+        for i, u in enumerate(d.units):
+            col = f"Line-flow[{u}]"
+            rep.column(col, f[i])
+            # The value of one more MW of line in that hour (the bound's dual, CNY/MWh).
+            rep.column(f"Line-congestion_price[{u}]", np.maximum(-rc[i], 0.0) / ctx.weights, "CNY/MWh")
+            rep.inject(d.bus[i], col, -f[i])
+            rep.add("export", u, f[i])
+            rep.add("export_loss", u, d.loss[i] * f[i])
+            rep.add("revenue", u, d.net_revenue[i] * f[i])
+        at_limit = (f >= d.ub - 1e-6) & (d.ub > 0)
+        rep.scalars["line_hours_at_limit"] = dict(zip(d.units, at_limit.sum(axis=1).astype(int).tolist()))
+        rep.scalars["line_rating_mw"] = dict(zip(d.units, d.rating.tolist()))
+        quota = np.flatnonzero(d.quota_mwh > 0)
+        if quota.size:
+            short = sol.value("Line-quota_shortfall")
+            rep.scalars["quota_shortfall_mwh"] = {d.units[i]: float(x) for i, x in zip(quota, short)}
+            rep.scalars["quota_penalty_cny"] = float(np.dot(short, d.quota_penalty[quota]))

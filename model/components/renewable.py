@@ -1,0 +1,67 @@
+"""Variable renewables (wind, PV, run-of-river hydro): output up to an hourly availability.
+
+    {Name}-p[u, t] in [0, a[u, t] * K[u]]          (a bound, so a sweep of K moves no row)
+    curtailment[u, t] = a[u, t] * K[u] - p[u, t]   (reported; 弃风/弃光 rate = curtailed / available)
+
+A curtailment penalty pi adds pi * (a K - p) to the objective: a constant and -pi on p.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..schema import REQUIRED, Param
+from .base import BUS, Family
+
+
+@dataclass
+class Data:
+    units: list
+    bus: list
+    capacity: np.ndarray  # (U,)
+    available: np.ndarray  # (U, T) MW
+    vom: np.ndarray  # (U,)
+
+
+class Renewable(Family):
+    def __init__(self, key, name, carrier, doc, availability_default=REQUIRED):
+        self.key, self.name, self.carrier, self.doc = key, name, carrier, doc
+        self.params = {
+            "bus": BUS,
+            "capacity_mw": Param("MW", REQUIRED, "Installed capacity.", min=0),
+            "availability": Param("-", availability_default, "Hourly available output as a fraction "
+                                  "of capacity (weather and outages).", kind="profile",
+                                  profile="availability"),
+            "vom_cny_per_mwh": Param("CNY/MWh", 0.0, "Variable operation and maintenance cost.", min=0),
+        }
+
+    def prepare(self, units, ctx):
+        self.check_buses(units, ctx)
+        names = list(units)
+        cap = np.array([units[u]["capacity_mw"] for u in names])
+        avail = np.array([ctx.profile(units[u]["availability"], "availability",
+                                      f"{self.key}.{u}.availability") for u in names]).reshape(len(names), ctx.n)
+        return Data(names, [units[u]["bus"] for u in names], cap, cap[:, None] * avail,
+                    np.array([units[u]["vom_cny_per_mwh"] for u in names]))
+
+    def build(self, lp, d, ctx):
+        penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]
+        p = lp.var(f"{self.name}-p", d.units, 0.0, d.available, cost=d.vom[:, None] - penalty)
+        lp.constant += penalty * float(np.sum(d.available * ctx.weights))
+        for u, bus in zip(d.units, d.bus):
+            lp.inject(bus, p, u)
+
+    def report(self, sol, d, ctx, rep):
+        p = sol.value(f"{self.name}-p")
+        for i, u in enumerate(d.units):
+            col = f"{self.name}-p[{u}]"
+            rep.column(col, p[i])
+            rep.column(f"{self.name}-curtailment[{u}]", d.available[i] - p[i])
+            rep.inject(d.bus[i], col, p[i])
+        rep.add("generation", self.carrier, p.sum(axis=0))
+        rep.add("available", self.carrier, d.available.sum(axis=0))
+        rep.add("curtailment", self.carrier, (d.available - p).sum(axis=0))
+        rep.add("cost", "variable_om", (d.vom[:, None] * p).sum(axis=0))
+        rep.capacity_mw[self.carrier] += float(d.capacity.sum())

@@ -1,0 +1,14 @@
+"""Errors a planner sees as one line, never as a traceback."""
+
+
+class InputError(Exception):
+    """Bad scenario or data: names the file, the key and what was expected (exit code 2)."""
+
+    def __init__(self, file, key, message):
+        self.file, self.key, self.message = str(file), key, message
+        where = f"{self.file}: {key}: " if key else f"{self.file}: "
+        super().__init__(where + message)
+
+
+class SolveError(Exception):
+    """The solver did not return an optimal solution; the text says what and where (exit code 1)."""

@@ -1,0 +1,179 @@
+"""Turn a solution into the run's outputs: summary.json, hourly.parquet, monthly.csv, inputs/.
+
+summary.json is a contract other tools rely on (see README, "Outputs"): energies in MWh, prices
+in CNY/MWh, money in CNY; TWh and 亿千瓦时 (1 亿千瓦时 = 0.1 TWh) are added for reading.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import modes, network
+from .profiles import TIME_COLUMN
+from .report import Report
+from .scenario import set_key
+
+MWH_PER_TWH = 1e6
+MWH_PER_YI_KWH = 1e5  # 1 亿千瓦时 = 1e8 kWh
+
+
+def collect(built, sol) -> Report:
+    rep = Report(built.ctx.n)
+    for f in built.families:
+        f.report(sol, built.data[f.key], built.ctx, rep)
+    network.report(sol, built.ctx, rep)
+    return rep
+
+
+def _rate(num, den):
+    return {k: (num[k] / den[k] if den.get(k) else 0.0) for k in num}
+
+
+def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
+    ctx, lp = built.ctx, built.lp
+    w = ctx.weights
+    export_by_line = rep.total("export", w)
+    export = sum(export_by_line.values())
+    imports = sum(rep.total("import", w).values())
+    counted = export - imports if "import" in modes.target_roles(ctx) else export
+    target = modes.target_mwh(ctx)
+    if "System-shortfall" in lp.vars:
+        shortfall = float(sol.value("System-shortfall")[0])
+        target_price = float(sol.dual("System-export_target")[0])
+    else:
+        shortfall, target_price = max(0.0, target - counted), None
+    generation = rep.total("generation", w)
+    available = rep.total("available", w)
+    curtailment = rep.total("curtailment", w)
+    capacity = dict(rep.capacity_mw)
+    costs = rep.total("cost", w)
+    for key in ("quota_penalty_cny",):
+        if key in rep.scalars:
+            costs["quota_penalty"] = rep.scalars[key]
+    if shortfall and ctx.mode == "target":
+        costs["shortfall_penalty"] = shortfall * ctx.values["target"]["shortfall_penalty_cny_per_mwh"]
+    revenue = rep.total("revenue", w)
+    hours = float(w.sum())
+    out = {
+        "scenario": ctx.scenario.name,
+        "mode": ctx.mode,
+        "status": sol.status,
+        "objective_cny": sol.objective,
+        "hours": int(ctx.n),
+        "period": [ctx.index[0].isoformat(), ctx.index[-1].isoformat()],
+        "export_mwh": export,
+        "export_twh": export / MWH_PER_TWH,
+        "export_yi_kwh": export / MWH_PER_YI_KWH,
+        "export_by_line_mwh": export_by_line,
+        "target_mwh": target,
+        "target_twh": target / MWH_PER_TWH,
+        "net_export_mwh": export - imports,
+        "target_basis": "export net of imports" if "import" in modes.target_roles(ctx) else "export",
+        "target_counted_mwh": counted,
+        "target_reached": counted >= target * (1 - 1e-9),
+        "export_share_of_target": counted / target if target else None,
+        "shortfall_mwh": shortfall,
+        "target_price_cny_per_mwh": target_price,
+        "curtailment_mwh": curtailment,
+        "curtailment_rate": _rate(curtailment, available),
+        "available_mwh": available,
+        "generation_mwh": generation,
+        "capacity_mw": capacity,
+        "utilisation_hours": {k: (generation.get(k, 0.0) / capacity[k] if capacity[k] else 0.0) for k in capacity},
+        "local_demand_mwh": sum(rep.total("demand", w).values()),
+        "import_mwh": imports,
+        "unserved_mwh": sum(rep.total("unserved", w).values()),
+        "export_loss_mwh": sum(rep.total("export_loss", w).values()),
+        "line_utilisation": {k: (v / (rep.scalars["line_rating_mw"][k] * hours)
+                                 if rep.scalars["line_rating_mw"][k] else 0.0) for k, v in export_by_line.items()},
+        "line_hours_at_limit": rep.scalars.get("line_hours_at_limit", {}),
+        "quota_shortfall_mwh": rep.scalars.get("quota_shortfall_mwh", {}),
+        "co2_t": sum(rep.total("co2_t", w).values()),
+        "cost_cny": costs,
+        "export_revenue_cny": revenue,
+        "mean_price_cny_per_mwh": {b: float(np.average(rep.hourly[f"Bus-price[{b}]"], weights=w)) for b in ctx.buses},
+        "balance_max_abs_mw": checks["balance_max_abs_mw"],
+        "checks": checks,
+        "lp_size": {"columns": int(lp.compiled.shape[1]), "rows": int(lp.compiled.shape[0]),
+                    "nonzeros": int(lp.compiled.A.nnz)},
+        **timings,
+    }
+    return _clean(out)
+
+
+def _clean(x):
+    """JSON-safe: numpy scalars to Python, NaN and infinity to null."""
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, (np.floating, float)):
+        x = float(x)
+        return x if math.isfinite(x) else None
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.bool_):
+        return bool(x)
+    return x
+
+
+def hourly_frame(ctx, rep: Report) -> pd.DataFrame:
+    df = pd.DataFrame(rep.hourly)
+    df.insert(0, TIME_COLUMN, ctx.index)
+    return df
+
+
+def monthly_frame(ctx, rep: Report) -> pd.DataFrame:
+    """Export, generation, curtailment... by month (MWh), with the pro-rata path to the target."""
+    w = ctx.weights
+    cols = {"export_total_mwh": np.sum([v for v in rep.series["export"].values()], axis=0) * w
+            if rep.series.get("export") else np.zeros(ctx.n)}
+    for category in ("export", "generation", "curtailment", "available", "import", "demand", "unserved"):
+        for name, values in rep.series.get(category, {}).items():
+            cols[f"{category}_{name}_mwh"] = values * w
+    df = pd.DataFrame(cols)
+    df["target_path_mwh"] = modes.target_mwh(ctx) * w / w.sum()
+    df["hours"] = w
+    month = ctx.index.strftime("%Y-%m")
+    out = df.groupby(month).sum()
+    out.index.name = "month"
+    out["export_cumulative_mwh"] = out["export_total_mwh"].cumsum()
+    out["target_cumulative_mwh"] = out["target_path_mwh"].cumsum()
+    return out.reset_index()
+
+
+def column_table(rep: Report) -> pd.DataFrame:
+    return pd.DataFrame({"column": list(rep.units), "unit": list(rep.units.values())})
+
+
+def resolved_scenario(ctx) -> dict:
+    """The merged scenario, with every profile pointing at inputs/profiles.csv: re-runnable as is."""
+    raw = copy.deepcopy(ctx.scenario.raw)
+    raw["mode"] = ctx.mode
+    raw["name"] = ctx.scenario.name
+    for key in ctx.profiles.used:
+        set_key(raw, key, {"file": "profiles.csv", "column": key}, {}, "inputs")
+    return raw
+
+
+def write_summary(folder, summary_dict: dict):
+    with open(folder / "summary.json", "w", encoding="utf-8") as fh:
+        json.dump(summary_dict, fh, indent=2, ensure_ascii=False)
+
+
+def write_run(folder, built, rep: Report):
+    """Write the tables of a run into ``folder`` (a fresh temporary folder)."""
+    ctx = built.ctx
+    (folder / "inputs").mkdir()
+    hourly_frame(ctx, rep).to_parquet(folder / "hourly.parquet", index=False)
+    column_table(rep).to_csv(folder / "hourly_columns.csv", index=False)
+    monthly_frame(ctx, rep).to_csv(folder / "monthly.csv", index=False, float_format="%.3f")
+    with open(folder / "inputs" / "scenario.yaml", "w", encoding="utf-8") as fh:
+        yaml.safe_dump(resolved_scenario(ctx), fh, allow_unicode=True, sort_keys=False)
+    ctx.profiles.table().to_csv(folder / "inputs" / "profiles.csv", index=False, float_format="%.6g")

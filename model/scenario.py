@@ -1,0 +1,186 @@
+"""Scenario files: YAML in, ``extends`` applied, every key checked against its declaration.
+
+A scenario may ``extends: other.yaml`` (relative to itself) and override any key; ``key: null``
+removes an inherited key (for example a unit). Profile file paths are relative to the file that
+names them. Each key remembers the file that set it, so an error names the right file.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import settings
+from .components import FAMILIES
+from .errors import InputError
+from .schema import check_section, unknown_key_message
+
+_UNIT_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+@dataclass
+class Scenario:
+    path: Path
+    raw: dict  # merged YAML, before checking (used to write the resolved scenario)
+    origins: dict  # dotted key -> file that set it
+    values: dict = field(default_factory=dict)  # checked, typed, defaults filled
+
+    @property
+    def name(self) -> str:
+        return self.values["name"]
+
+    def file_of(self, key: str) -> str:
+        """The file that set ``key`` or its nearest parent; the top file otherwise."""
+        parts = key.split(".")
+        for n in range(len(parts), 0, -1):
+            f = self.origins.get(".".join(parts[:n]))
+            if f:
+                return f
+        return str(self.path)
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, None, "file not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(path, None, f"cannot be read: {e}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise InputError(path, None, f"not valid YAML{where}: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(path, None, f"expected a mapping of keys at the top level, got {type(data).__name__}")
+    return data
+
+
+def _absolute_profile_paths(node, base: Path):
+    """Profile references ``{file, column}`` are relative to the file that writes them."""
+    if isinstance(node, dict):
+        if isinstance(node.get("file"), str) and "column" in node:
+            node["file"] = str((base / node["file"]).resolve())
+        for v in node.values():
+            _absolute_profile_paths(v, base)
+    elif isinstance(node, list):
+        for v in node:
+            _absolute_profile_paths(v, base)
+
+
+def _leaves(node, prefix, out, file):
+    out[prefix] = file
+    if isinstance(node, dict) and not ("file" in node and "column" in node):
+        for k, v in node.items():
+            _leaves(v, f"{prefix}.{k}" if prefix else str(k), out, file)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if v is None and k in out:
+            del out[k]
+        elif isinstance(v, dict) and isinstance(out.get(k), dict) and not ("file" in v and "column" in v):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _load_raw(path: Path, chain: tuple) -> tuple[dict, dict]:
+    path = path.resolve()
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise InputError(chain[-1], "extends", f"cycle of extends: {cycle}")
+    data = _read_yaml(path)
+    _absolute_profile_paths(data, path.parent)
+    origins: dict = {}
+    parent = data.pop("extends", None)
+    base: dict = {}
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise InputError(path, "extends", f"expected the path of another scenario file, got {parent!r}")
+        parent_path = (path.parent / parent)
+        if not parent_path.exists():
+            raise InputError(path, "extends", f"file not found: {parent_path}")
+        base, origins = _load_raw(parent_path, (*chain, path))
+    _leaves(data, "", origins, str(path))
+    origins.pop("", None)
+    return _merge(base, data), origins
+
+
+def set_key(raw: dict, dotted: str, value, origins: dict, source: str):
+    """Override one key (``a.b.c``; ``*`` matches every unit of a section), as --set and sweeps do."""
+    parts = dotted.split(".")
+
+    def walk(node, i, path):
+        key = parts[i]
+        if i == len(parts) - 1:
+            node[key] = copy.deepcopy(value)
+            origins[".".join(path + [key])] = source
+            return
+        if key == "*":
+            if not isinstance(node, dict) or not node:
+                raise InputError(source, dotted, "'*' matches nothing here")
+            for k in node:
+                walk(node[k], i + 1, path + [k])
+            return
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise InputError(source, dotted, f"{'.'.join(path + [key])} is not a mapping")
+        walk(child, i + 1, path + [key])
+
+    walk(raw, 0, [])
+
+
+def load(path, overrides=()) -> Scenario:
+    """Read, merge and check a scenario. ``overrides``: ``(dotted_key, value)`` pairs."""
+    path = Path(path)
+    raw, origins = _load_raw(path, ())
+    for key, value in overrides:
+        set_key(raw, key, value, origins, "--set")
+    scenario = Scenario(path=path.resolve(), raw=raw, origins=origins)
+    scenario.values = check(scenario)
+    return scenario
+
+
+def check(scenario: Scenario) -> dict:
+    raw, file_of = scenario.raw, scenario.file_of
+    families = {f.key: f for f in FAMILIES}
+    valid = set(settings.TOP) | set(settings.SECTIONS) | {"buses"} | set(families)
+    for key in raw:
+        if key not in valid:
+            raise InputError(file_of(key), key, unknown_key_message(key, valid))
+    top = {k: v for k, v in raw.items() if k in settings.TOP}
+    values = check_section(top, settings.TOP, file_of, "")
+    if values["name"] is None:
+        values["name"] = scenario.path.stem
+    for section, params in settings.SECTIONS.items():
+        values[section] = check_section(raw.get(section), params, file_of, section)
+    values["buses"] = _units(raw.get("buses", {"jiuquan": {}}), settings.BUS, file_of, "buses")
+    if not values["buses"]:
+        raise InputError(file_of("buses"), "buses", "expected at least one bus")
+    for key, family in families.items():
+        values[key] = _units(raw.get(key), family.params, file_of, key)
+    return values
+
+
+def _units(raw, params, file_of, section) -> dict:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InputError(file_of(section), section, f"expected a mapping of unit names to their parameters, got {raw!r}")
+    out = {}
+    for name, spec in raw.items():
+        key = f"{section}.{name}"
+        if not isinstance(name, str) or not name or set(name) - _UNIT_NAME_CHARS:
+            raise InputError(file_of(key), key, "unit names use letters, digits and _ only")
+        out[name] = check_section(spec, params, file_of, key)
+    return out

@@ -1,0 +1,215 @@
+"""Parameter declarations: each scenario parameter is declared once, with unit, default and meaning.
+
+Families and top-level sections declare a ``dict[str, Param]``; :func:`check_section` turns the raw
+YAML mapping into typed values with defaults filled, or raises one :class:`InputError` naming the
+file and key. The same declarations print the parameter reference (``run.py schema``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InputError
+
+REQUIRED = object()
+
+PROFILE_KINDS = {
+    "availability": "a fraction of capacity in [0, 1]",
+    "shape": "a non-negative shape, scaled by its annual energy",
+    "price": "a price in CNY/MWh",
+}
+
+
+@dataclass(frozen=True)
+class ProfileRef:
+    """A profile as written in a scenario: a constant, an inline list, or a file column."""
+
+    value: float | None = None
+    values: tuple[float, ...] | None = None
+    file: str | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class Param:
+    unit: str
+    default: Any = REQUIRED
+    doc: str = ""
+    kind: str = "number"  # number | integer | string | bool | choice | date | monthday | profile
+    min: float | None = None
+    max: float | None = None
+    choices: tuple = ()
+    profile: str = ""  # for kind == "profile": a key of PROFILE_KINDS
+    below_max: bool = False  # the maximum itself is excluded (efficiencies < 1 are not, losses are)
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def expected(self) -> str:
+        """What a valid value looks like, for error messages and the reference table."""
+        unit = f" ({self.unit})" if self.unit and self.unit != "-" else ""
+        if self.kind == "number":
+            rng = _range_text(self.min, self.max, self.below_max)
+            return f"a number{unit}{rng}"
+        if self.kind == "integer":
+            return f"a whole number{unit}{_range_text(self.min, self.max, False)}"
+        if self.kind == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind == "date":
+            return "a date YYYY-MM-DD"
+        if self.kind == "monthday":
+            return "a day of the year MM-DD"
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "profile":
+            return (f"a number, a list of numbers or {{file: ..., column: ...}}{unit}, "
+                    f"{PROFILE_KINDS[self.profile]}")
+        return "a text string"
+
+
+def _range_text(lo, hi, below_max):
+    if lo is not None and hi is not None:
+        return f" from {lo:g} to {hi:g}" + (" (exclusive)" if below_max else "")
+    if lo is not None:
+        return f" >= {lo:g}"
+    if hi is not None:
+        return f" <= {hi:g}"
+    return ""
+
+
+def _number(value, param, file, key):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+    if (param.min is not None and x < param.min) or (param.max is not None and x > param.max) or (
+        param.below_max and param.max is not None and x >= param.max
+    ):
+        raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+    return x
+
+
+def check_value(value, param: Param, file, key):
+    """Return ``value`` converted to the declared kind, or raise InputError."""
+    kind = param.kind
+    if value is None and not param.required and param.default is None:
+        return None
+    if kind == "number":
+        return _number(value, param, file, key)
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+        return int(_number(value, param, file, key))
+    if kind == "string":
+        if not isinstance(value, str):
+            raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+        return value
+    if kind == "choice":
+        if value not in param.choices:
+            raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+        return value
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise InputError(file, key, f"expected {param.expected()}, got {value!r}") from None
+    if kind == "monthday":
+        return parse_monthday(value, file, key)
+    if kind == "profile":
+        return _profile(value, param, file, key)
+    raise AssertionError(f"unknown parameter kind {kind}")
+
+
+def parse_monthday(value, file, key) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(value).strip())
+    try:
+        if not m:
+            raise ValueError
+        month, day = int(m.group(1)), int(m.group(2))
+        dt.date(2020, month, day)  # a leap year, so 02-29 is accepted
+    except ValueError:
+        raise InputError(file, key, f"expected a day of the year MM-DD, got {value!r}") from None
+    return month, day
+
+
+def _profile(value, param, file, key):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ProfileRef(value=_profile_number(value, param, file, key))
+    if isinstance(value, list):
+        if not value:
+            raise InputError(file, key, f"expected {param.expected()}, got an empty list")
+        return ProfileRef(values=tuple(_profile_number(v, param, file, f"{key}[{i}]")
+                                       for i, v in enumerate(value)))
+    if isinstance(value, dict):
+        unknown = set(value) - {"file", "column"}
+        if unknown or not isinstance(value.get("file"), str) or not isinstance(value.get("column"), str):
+            raise InputError(file, key, f"expected {{file: PATH, column: NAME}}, got {value!r}")
+        return ProfileRef(file=value["file"], column=value["column"])
+    raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+
+
+def _profile_number(value, param, file, key):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+    lo, hi = profile_bounds(param.profile)
+    if value < lo or value > hi:
+        raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+    return float(value)
+
+
+def profile_bounds(kind):
+    return {"availability": (0.0, 1.0), "shape": (0.0, math.inf), "price": (-math.inf, math.inf)}[kind]
+
+
+def unknown_key_message(key, valid):
+    near = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
+    hint = f"; did you mean {near[0]!r}?" if near else f"; valid keys: {', '.join(sorted(valid))}"
+    return f"unknown key{hint}"
+
+
+def check_section(raw, params: dict[str, Param], file_of, path: str) -> dict:
+    """Check one mapping against its declarations; ``file_of(dotted_key)`` names the file."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise InputError(file_of(path), path, f"expected a mapping of keys, got {raw!r}")
+    def dotted(name):
+        return f"{path}.{name}" if path else str(name)
+
+    for key in raw:
+        if key not in params:
+            raise InputError(file_of(dotted(key)), dotted(key), unknown_key_message(key, params))
+    out = {}
+    for name, param in params.items():
+        key = dotted(name)
+        if name in raw:
+            out[name] = check_value(raw[name], param, file_of(key), key)
+        elif param.required:
+            raise InputError(file_of(path), key, f"missing; expected {param.expected()}")
+        else:  # defaults go through the same conversion, so "11-01" becomes (11, 1)
+            out[name] = None if param.default is None else check_value(param.default, param, "defaults", key)
+    return out
+
+
+def reference_table(title, params: dict[str, Param]) -> str:
+    """A Markdown table of a section's parameters (the scenario reference)."""
+    lines = [f"### {title}", "", "| key | unit | default | meaning |", "|---|---|---|---|"]
+    for name, p in params.items():
+        default = "required" if p.required else ("none" if p.default is None else repr(p.default))
+        lines.append(f"| `{name}` | {p.unit} | {default} | {p.doc} Expected: {p.expected()}. |")
+    return "\n".join(lines) + "\n"

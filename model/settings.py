@@ -1,0 +1,51 @@
+"""Declarations of the scenario's top-level sections that are not component families."""
+
+from .schema import Param
+
+MODES = ("dispatch", "target", "max-export")
+
+TOP = {
+    "name": Param("-", None, "Run name; results go to results/<name>/. Defaults to the file name.",
+                  kind="string"),
+    "description": Param("-", "", "Free text shown in reports.", kind="string"),
+    "mode": Param("-", "dispatch", "dispatch: cost-optimal operation, export is an outcome; target: "
+                  "dispatch with a soft annual export target; max-export: the export ceiling.",
+                  kind="choice", choices=MODES),
+}
+
+TIME = {
+    "start": Param("date", "2019-01-01", "First modelled hour, 00:00 local time (Asia/Shanghai).",
+                   kind="date"),
+    "hours": Param("h", 8760, "Number of modelled hours.", kind="integer", min=1),
+}
+
+SYSTEM = {
+    "voll_cny_per_mwh": Param("CNY/MWh", 10000.0, "Value of lost load: the price of unserved "
+                              "local demand.", min=0),
+    "curtailment_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Penalty on each MWh of wind, PV or "
+                                             "hydro that is available but not used.", min=0),
+}
+
+TARGET = {
+    "export_twh": Param("TWh/yr", 28.0, "Annual export target (work report: 280 亿千瓦时). Runs "
+                        "shorter than a year use the pro-rata share of their hours.", min=0),
+    "net_of_imports": Param("-", True, "Measure the target on export minus imports from the "
+                            "provincial grid, so it cannot be met by passing provincial power through "
+                            "(assumption: the work report means the city's own output).", kind="bool"),
+    "shortfall_penalty_cny_per_mwh": Param("CNY/MWh", 2000.0, "Price of each MWh short of the "
+                                           "target in target mode; the target price never exceeds "
+                                           "it.", min=0),
+}
+
+SOLVER = {
+    "method": Param("-", "choose", "HiGHS LP method.", kind="choice",
+                    choices=("choose", "simplex", "ipm", "pdlp")),
+    "time_limit_s": Param("s", 3600.0, "Solver time limit.", min=0),
+    "threads": Param("-", 0, "HiGHS threads (0: HiGHS decides).", kind="integer", min=0),
+}
+
+BUS = {
+    "description": Param("-", "", "Free text.", kind="string"),
+}
+
+SECTIONS = {"time": TIME, "system": SYSTEM, "target": TARGET, "solver": SOLVER}

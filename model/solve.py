@@ -1,0 +1,115 @@
+"""Hand the compiled LP to HiGHS as arrays, solve it in the scenario's mode, read values and duals."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from contextlib import contextmanager
+
+import highspy
+import numpy as np
+
+from . import modes
+from .errors import SolveError
+from .lp import LinearProgram, Solution
+
+LEXICOGRAPHIC_TOLERANCE = 1e-7  # relative slack kept on the stage-1 optimum in max-export
+
+
+@contextmanager
+def _stdout_silenced():
+    """HiGHS prints its banner from C++ on construction, before any option can switch it off."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs(options: dict, log=False) -> highspy.Highs:
+    with _stdout_silenced():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(log))
+    h.setOptionValue("solver", options["method"])
+    h.setOptionValue("time_limit", float(options["time_limit_s"]))
+    if options["threads"]:
+        h.setOptionValue("threads", int(options["threads"]))
+    return h
+
+
+def handoff(h: highspy.Highs, lp: LinearProgram):
+    c = lp.compiled
+    hl = highspy.HighsLp()
+    n_row, n_col = c.shape
+    hl.num_col_, hl.num_row_ = n_col, n_row
+    hl.col_cost_, hl.offset_ = c.c, c.offset
+    hl.col_lower_, hl.col_upper_ = c.col_lower, c.col_upper
+    hl.row_lower_, hl.row_upper_ = c.row_lower, c.row_upper
+    hl.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    hl.a_matrix_.num_col_, hl.a_matrix_.num_row_ = n_col, n_row
+    hl.a_matrix_.start_ = c.A.indptr.astype(np.int32)
+    hl.a_matrix_.index_ = c.A.indices.astype(np.int32)
+    hl.a_matrix_.value_ = c.A.data
+    h.passModel(hl)
+
+
+def _run(h: highspy.Highs, lp: LinearProgram, stage: str):
+    h.run()
+    status = h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise SolveError(f"HiGHS stopped {stage}with status '{h.modelStatusToString(status)}'. "
+                         + diagnose(h, lp, status))
+
+
+def solve(lp: LinearProgram, ctx, log=False) -> tuple[Solution, float]:
+    """Solve in ``ctx.mode``; returns the solution and the solver's own time in seconds."""
+    h = new_highs(ctx.values["solver"], log)
+    handoff(h, lp)
+    return solve_loaded(h, lp, ctx)
+
+
+def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, float]:
+    """Solve an LP already handed to ``h``."""
+    t0 = time.perf_counter()
+    if ctx.mode == "max-export":
+        c1 = modes.stage_one_cost(lp)
+        n = len(c1)
+        idx = np.arange(n, dtype=np.int32)
+        h.changeColsCost(n, idx, c1)
+        _run(h, lp, "in stage 1 of max-export (most export) ")
+        z1 = h.getInfo().objective_function_value
+        nz = np.flatnonzero(c1).astype(np.int32)
+        h.addRow(-highspy.kHighsInf, z1 + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z1)), len(nz), nz, c1[nz])
+        h.changeColsCost(n, idx, lp.compiled.c)
+        _run(h, lp, "in stage 2 of max-export (least cost) ")
+    else:
+        _run(h, lp, "")
+    solve_s = time.perf_counter() - t0
+    sol = h.getSolution()
+    n_row = lp.compiled.shape[0]
+    info = h.getInfo()
+    return Solution(lp, np.asarray(sol.col_value), np.asarray(sol.row_dual)[:n_row],
+                    np.asarray(sol.col_dual), info.objective_function_value,
+                    h.modelStatusToString(h.getModelStatus())), solve_s
+
+
+def diagnose(h: highspy.Highs, lp: LinearProgram, status) -> str:
+    """Name the constraints and hours behind an infeasibility, from HiGHS's irreducible subset."""
+    if status not in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        return "No solution to report; raise solver.time_limit_s or check the scenario's costs."
+    try:
+        ok, iis = h.getIis()
+        rows, cols = list(iis.row_index_), list(iis.col_index_)
+    except Exception:  # an IIS is a diagnosis aid; its absence must not hide the infeasibility
+        rows, cols = [], []
+    if not rows and not cols:
+        return "HiGHS found no irreducible infeasible subset to show."
+    names = [lp.row_name(r) for r in rows[:8]] + [lp.col_name(c) + " (bounds)" for c in cols[:8]]
+    more = len(rows) + len(cols) - len(names)
+    return ("These constraints cannot hold together: " + ", ".join(names)
+            + (f" and {more} more" if more > 0 else "") + ".")
