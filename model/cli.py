@@ -65,7 +65,7 @@ def cmd_validate(argv):
     for path in args.scenarios:
         sc = scenario_mod.load(path)
         built = prepare(sc)
-        units = sum(len(v) for v in built.data.values())
+        units = sum(len(sc.values[key]) for key in built.data)
         print(f"ok: {path} ({sc.name}: {built.ctx.n} h from {built.ctx.index[0]:%Y-%m-%d}, "
               f"{units} units, mode {built.ctx.mode})")
     return 0

@@ -181,19 +181,17 @@ class LinearProgram:
     def compile(self) -> Compiled:
         info = LinearStandardFormCompiler().write(self.model, mixed_form=True)
         n_col = len(info.columns)
-        col_of = {id(v): i for i, v in enumerate(info.columns)}
-        row_of = {id(r.constraint): i for i, r in enumerate(info.rows)}
         col_lower = np.zeros(n_col)
         col_upper = np.zeros(n_col)
+        find_col = _Positions(info.columns)
         for b in self.vars.values():
-            b.cols = np.fromiter((col_of.get(id(v), -1) for v in b.component.values()), dtype=np.int64,
-                                 count=b.lb.size).reshape(b.lb.shape)
+            b.cols = find_col(b.component.values(), b.lb.size).reshape(b.lb.shape)
             keep = b.cols >= 0
             col_lower[b.cols[keep]] = b.lb[keep]
             col_upper[b.cols[keep]] = b.ub[keep]
+        find_row = _Positions(r.constraint for r in info.rows)
         for b in self.cons.values():
-            b.rows = np.fromiter((row_of.get(id(c), -1) for c in b.component.values()), dtype=np.int64,
-                                 count=b.rhs.size).reshape(b.rhs.shape)
+            b.rows = find_row(b.component.values(), b.rhs.size).reshape(b.rhs.shape)
         sense = np.fromiter((r.bound_type for r in info.rows), dtype=np.int8, count=len(info.rows))
         rhs = np.asarray(info.rhs, dtype=float)
         c = np.asarray(info.c.todense()).ravel() if info.c.shape[0] else np.zeros(n_col)
@@ -223,6 +221,23 @@ class LinearProgram:
                 t = i[1] if attr == "cols" or b.hours is None else b.hours[i[1]]
                 return f"{b.name}[{unit}, {self.hour_labels[t] if self.hour_labels else t}]"
         return f"{attr[:-1]} {k}"
+
+
+class _Positions:
+    """Position of Pyomo objects in the compiler's column or row list, matched by identity in
+    numpy (sorted ids and a binary search) rather than a Python dict lookup per entry."""
+
+    def __init__(self, objects):
+        ids = np.fromiter(map(id, objects), dtype=np.int64)
+        self.order = np.argsort(ids)
+        self.sorted = ids[self.order]
+
+    def __call__(self, objects, count) -> np.ndarray:
+        ids = np.fromiter(map(id, objects), dtype=np.int64, count=count)
+        at = np.minimum(np.searchsorted(self.sorted, ids), max(len(self.sorted) - 1, 0))
+        if not len(self.sorted):
+            return np.full(count, -1, dtype=np.int64)
+        return np.where(self.sorted[at] == ids, self.order[at], -1)
 
 
 def _none(x):

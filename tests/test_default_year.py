@@ -1,0 +1,58 @@
+"""The bundled default scenario over the full year: a few solves, checked for consistency."""
+
+import pandas as pd
+import pytest
+
+from model.pipeline import run
+from tests.conftest import ROOT
+
+DEFAULT = ROOT / "scenarios" / "jiuquan_2019.yaml"
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory):
+    out = tmp_path_factory.mktemp("default") / "jiuquan_2019"
+    return run(DEFAULT, out=out), out
+
+
+@pytest.mark.slow
+def test_default_year_closes_its_energy_balance(year):
+    result, out = year
+    s = result.summary
+    assert s["status"] == "Optimal" and s["mode"] == "target" and s["hours"] == 8760
+    assert s["checks"]["ok"], s["checks"]["problems"]
+    assert s["balance_max_abs_mw"] < 1e-3
+    supply = sum(s["generation_mwh"].values()) + s["import_mwh"] + s["unserved_mwh"]
+    use = s["local_demand_mwh"] + s["export_mwh"]
+    assert supply == pytest.approx(use, rel=1e-9)
+    for tech, rate in s["curtailment_rate"].items():
+        assert 0 <= rate <= 1
+        assert s["generation_mwh"][tech] + s["curtailment_mwh"][tech] == pytest.approx(s["available_mwh"][tech])
+    assert len(pd.read_parquet(out / "hourly.parquet")) == 8760
+    monthly = pd.read_csv(out / "monthly.csv")
+    assert len(monthly) == 12
+    assert monthly["export_total_mwh"].sum() == pytest.approx(s["export_mwh"])
+
+
+@pytest.mark.slow
+def test_default_year_target_price_is_consistent(year):
+    s = year[0].summary
+    penalty = 2000.0
+    if s["shortfall_mwh"] > 1e-3:
+        assert s["target_price_cny_per_mwh"] == pytest.approx(penalty)
+    else:
+        assert 0 <= s["target_price_cny_per_mwh"] <= penalty
+    assert s["target_counted_mwh"] + s["shortfall_mwh"] >= s["target_mwh"] * (1 - 1e-9)
+
+
+@pytest.mark.slow
+def test_default_year_modes_are_ordered(year):
+    """The ceiling is at least what the target run reaches, which is at least plain dispatch,
+    measured the way the target counts it (export net of imports)."""
+    target = year[0].summary
+    ceiling = run(DEFAULT, mode="max-export", write=False).summary
+    dispatch = run(DEFAULT, mode="dispatch", write=False).summary
+    tol = 1e-6 * target["target_mwh"]
+    assert ceiling["net_export_mwh"] >= target["target_counted_mwh"] - tol
+    assert target["target_counted_mwh"] >= dispatch["target_counted_mwh"] - tol
+    assert ceiling["checks"]["ok"] and dispatch["checks"]["ok"]
