@@ -182,3 +182,18 @@ def test_chp_must_run_in_the_heating_season(solve):
     r = solve(data)
     assert hourly(r, "CHP-p[h]")[0] == pytest.approx(0, abs=1e-6)
     assert r.summary["curtailment_mwh"]["wind"] == pytest.approx(0, abs=1e-6)
+
+
+def test_infeasibility_names_the_constraints_and_the_hour(tmp_path, capsys):
+    """CHP must make 60 MW, but demand (10 MW) and the line (20 MW) absorb only 30: no solution.
+    The message names the balance, the bounds involved and the hour; nothing is written."""
+    from model.cli import main
+    from tests.conftest import write_scenario
+
+    data = base(2, chp={"h": coal(100, 150, heat_min_load=0.6)}, demand={"d": flat_demand(10)},
+                export_lines={"l": {"capacity_mw": 20, "price_cny_per_mwh": 100}})
+    out = tmp_path / "out"
+    assert main([str(write_scenario(tmp_path, data)), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Infeasible" in err and "Bus-balance[jiuquan, 2019-01-01 0" in err and "CHP-p[h, " in err
+    assert "Traceback" not in err and not out.exists()
