@@ -1,4 +1,4 @@
-"""Atomic writes: a run folder or a file appears whole or not at all."""
+"""Atomic writes: a run folder appears whole or not at all."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ def atomic_dir(target):
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; results are for sharing
     try:
         yield tmp
     except BaseException:
@@ -29,17 +30,7 @@ def atomic_dir(target):
         shutil.rmtree(old, ignore_errors=True)
 
 
-@contextmanager
-def atomic_file(path, mode="w", **kwargs):
-    """Yield a file handle to a temporary file that is renamed to ``path`` on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        with open(tmp, mode, **kwargs) as fh:
-            yield fh
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
