@@ -195,7 +195,7 @@ class LinearProgram:
         sense = np.fromiter((r.bound_type for r in info.rows), dtype=np.int8, count=len(info.rows))
         rhs = np.asarray(info.rhs, dtype=float)
         c = np.asarray(info.c.todense()).ravel() if info.c.shape[0] else np.zeros(n_col)
-        offset = float(info.objectives and np.asarray(info.c_offset).ravel()[0] or 0.0)
+        offset = float(np.asarray(info.c_offset).ravel()[0]) if info.objectives else 0.0
         self.compiled = Compiled(
             A=info.A.tocsc(), c=c, offset=offset, col_lower=col_lower, col_upper=col_upper,
             row_lower=np.where(sense <= 0, rhs, -INF), row_upper=np.where(sense >= 0, rhs, INF),
