@@ -1,13 +1,15 @@
-"""Interim hourly availability and load profiles for Jiuquan, calendar year 2019.
+"""Interim hourly availability, load and weather profiles for Jiuquan, calendar year 2019.
 
 Writes data/jiuquan_2019_hourly.csv (8760 rows, local time Asia/Shanghai, UTC+8, no DST,
 hour-beginning timestamps) with the columns
 
-    timestamp  ISO 8601 with offset, e.g. 2019-01-01T00:00:00+08:00
-    wind       wind-fleet availability, fraction of installed capacity, before curtailment
-    pv         PV-fleet availability, fraction of installed capacity, before curtailment
-    hydro      run-of-river hydro availability, fraction of installed capacity
-    load       local base-load shape, dimensionless, annual mean 1.0
+    timestamp    ISO 8601 with offset, e.g. 2019-01-01T00:00:00+08:00
+    wind         wind-fleet availability, fraction of installed capacity, before curtailment
+    pv           PV-fleet availability, fraction of installed capacity, before curtailment
+    hydro        run-of-river hydro availability, fraction of installed capacity
+    load         local base-load shape, dimensionless, annual mean 1.0
+    csp_field    CSP tower solar-field heat at Dunhuang, fraction of its design thermal output
+    temperature  air temperature at Jiuquan city, degrees Celsius
 
 and prints the statistics of the file it wrote. Run from the repository root:
 
@@ -19,8 +21,10 @@ These are simple, documented, synthetic profiles, a placeholder until the weathe
 Figures used. "FACTS" is ../shared/FACTS.md; everything marked assumption is a modelling choice.
 
 Site
-    Dunhuang 40.06 N, 94.43 E (FACTS: Shouhang Dunhuang 100 MW CSP tower).
+    Dunhuang 40.06 N, 94.43 E (FACTS: Shouhang Dunhuang 100 MW CSP tower), for PV and CSP.
     Altitude 1,140 m: assumption (approximate elevation of the Dunhuang oasis; not in FACTS).
+    Temperature: Jiuquan city, about 39.7 N, 98.5 E (FACTS gives the Guodian Jiuquan CHP plant in
+    the city at 39.68 N, 98.51 E).
 
 PV
     Solar position and Ineichen clear-sky irradiance from pvlib (Linke turbidity climatology that
@@ -61,7 +65,30 @@ Load
     -3 %), weekend factor 0.97, normalised to an annual mean of exactly 1.0: all assumptions.
     Public holidays (Spring Festival) are not modelled.
 
-Values are rounded to 4 decimals; the statistics printed are those of the rounded file.
+CSP solar field (tower)
+    DNI: the Erbs DNI of the PV chain above (same cloudy GHI, same mid-hour solar position).
+    Heliostat optical factor 0.6 + 0.4 cos(apparent zenith), a stand-in for an annual-average
+    tower field whose cosine losses shrink as the sun rises: assumption.
+    Design point: DNI 900 W/m2 at solar noon on the spring equinox (zenith = latitude, factor
+    0.906): assumption. Output = DNI x factor / (900 x 0.906), clipped to [0, 1] (the field
+    defocuses above design); 0 below 5 deg apparent solar elevation: assumption.
+    No calibration to a target. Check only: field full-load hours x solar multiple / 8760 should
+    lie near the electric capacity factors of published plants before storage and plant losses
+    (FACTS: Dunhuang 100 MW tower expects 390-483 GWh/yr, 0.45-0.55; Dacheng 50 MW Fresnel with
+    15 h storage designed for 214 GWh/yr, 0.49). Solar multiples 2.5-3: assumption.
+
+Temperature
+    Seasonal cycle: -9 C mid-January, +22 C mid-July, annual mean 7.5 C (assumption: typical
+    climate normals for Jiuquan); an annual cosine plus a semi-annual harmonic meets all three.
+    Diurnal cycle: minimum at 07:00, maximum at 16:00 local, joined by two half-cosines (9 h
+    warming, 15 h cooling), amplitude 6 C times the PV daily clearness factor / 0.85, so clear
+    days swing more: assumptions. The Dunhuang clearness stands in for Jiuquan, about 350 km
+    east: assumption.
+    Day-to-day anomaly: daily AR(1), standard deviation 3 C, persistence 0.7, placed at local
+    noon and interpolated linearly between: assumptions.
+
+Values are rounded to 4 decimals (temperature to 2); the statistics printed are those of the
+rounded file.
 """
 
 import argparse
@@ -118,6 +145,25 @@ HYDRO_NOISE_SD = 0.05
 HYDRO_NOISE_PERSISTENCE = 0.8
 HYDRO_TARGET_FLH = 3500.0
 HYDRO_SHARPNESS_BRACKET = (0.2, 10.0)
+
+CSP_OPTICAL_BASE = 0.6
+CSP_OPTICAL_COS_WEIGHT = 0.4
+CSP_DESIGN_DNI = 900.0
+# Solar noon on the spring equinox: the declination is 0, so the zenith equals the latitude.
+CSP_DESIGN_ZENITH_DEG = SITE_LATITUDE
+CSP_MIN_ELEVATION_DEG = 5.0
+
+TEMPERATURE_JANUARY_C = -9.0
+TEMPERATURE_JULY_C = 22.0
+TEMPERATURE_ANNUAL_MEAN_C = 7.5
+TEMPERATURE_DIURNAL_AMPLITUDE_C = 6.0
+TEMPERATURE_MIN_HOUR = 7.0
+TEMPERATURE_MAX_HOUR = 16.0
+TEMPERATURE_ANOMALY_SD_C = 3.0
+TEMPERATURE_ANOMALY_PERSISTENCE = 0.7
+TEMPERATURE_DECIMALS = 2
+# Loose bounds that only catch a unit or sign slip, not a climate check.
+TEMPERATURE_SANITY_BOUNDS_C = (-45.0, 50.0)
 
 # Relative load by local hour 0-23; normalised to mean 1 below.
 LOAD_HOURLY = (
@@ -181,8 +227,8 @@ def daily_clearness(rng):
     return np.clip(CLEARNESS_MEAN + seasonal + anomaly, *CLEARNESS_BOUNDS)
 
 
-def plane_of_array_irradiance(index, clearness):
-    """Hourly-mean POA irradiance (W/m2) under clear sky dimmed by the daily clearness."""
+def sky_conditions(index, clearness):
+    """Mid-hour solar position and GHI/DNI/DHI (W/m2): clear sky dimmed by the daily clearness."""
     site = pvlib.location.Location(
         SITE_LATITUDE, SITE_LONGITUDE, tz=TIMEZONE, altitude=SITE_ALTITUDE_M, name="Dunhuang"
     )
@@ -193,26 +239,46 @@ def plane_of_array_irradiance(index, clearness):
     ghi = clear_sky["ghi"] * clearness[index.day_of_year - 1]
     # Erbs assigns more diffuse light to cloudier days, which the tilted plane needs to see.
     split = pvlib.irradiance.erbs(ghi, solar_position["zenith"], mid_hour)
+    return solar_position.assign(ghi=ghi, dni=split["dni"], dhi=split["dhi"])
+
+
+def plane_of_array_irradiance(sky):
+    """Hourly-mean POA irradiance (W/m2) on the fixed-tilt PV plane."""
     poa = pvlib.irradiance.get_total_irradiance(
         PV_TILT_DEG,
         PV_AZIMUTH_DEG,
-        solar_position["apparent_zenith"],
-        solar_position["azimuth"],
-        split["dni"],
-        ghi,
-        split["dhi"],
+        sky["apparent_zenith"],
+        sky["azimuth"],
+        sky["dni"],
+        sky["ghi"],
+        sky["dhi"],
         albedo=PV_ALBEDO,
         model="isotropic",
     )
     return poa["poa_global"].fillna(0.0).to_numpy()
 
 
-def pv_availability(index, rng):
-    """PV availability at the full-load-hour target; returns (series, scale, mean clearness)."""
-    clearness = daily_clearness(rng)
-    raw = np.clip(plane_of_array_irradiance(index, clearness) / 1000.0 * PV_PERFORMANCE_RATIO, 0, 1)
+def pv_availability(sky):
+    """PV availability at the full-load-hour target; returns (series, scale)."""
+    raw = np.clip(plane_of_array_irradiance(sky) / 1000.0 * PV_PERFORMANCE_RATIO, 0, 1)
     scale = solve_monotone(lambda s: np.clip(s * raw, 0.0, 1.0).sum(), PV_TARGET_FLH, 0.1, 10.0)
-    return np.clip(scale * raw, 0.0, 1.0), scale, clearness.mean()
+    return np.clip(scale * raw, 0.0, 1.0), scale
+
+
+def heliostat_factor(zenith_deg):
+    """Relative optical efficiency of a tower's heliostat field, higher with the sun higher."""
+    # Cosine losses, the main zenith-dependent loss of a heliostat, shrink as the sun rises.
+    return CSP_OPTICAL_BASE + CSP_OPTICAL_COS_WEIGHT * np.cos(np.radians(zenith_deg))
+
+
+def csp_field_output(sky):
+    """CSP solar-field heat as a fraction of its design-point output, in [0, 1]."""
+    design = CSP_DESIGN_DNI * heliostat_factor(CSP_DESIGN_ZENITH_DEG)
+    heat = sky["dni"] * heliostat_factor(sky["apparent_zenith"]) / design
+    # Near the horizon, blocking and shading between heliostats leave the receiver too little heat.
+    heat = heat.where(sky["apparent_elevation"] >= CSP_MIN_ELEVATION_DEG, 0.0)
+    # Above the design point the field would defocus heliostats, so output is capped at 1.
+    return np.clip(heat.to_numpy(), 0.0, 1.0)
 
 
 def wind_modulation(index):
@@ -289,13 +355,61 @@ def load_shape(index):
     return load / load.mean()
 
 
+def seasonal_temperature(days):
+    """Smooth seasonal air temperature (C): the January and July figures at mid-month."""
+    half_range = 0.5 * (TEMPERATURE_JULY_C - TEMPERATURE_JANUARY_C)
+    # One cosine would put the annual mean midway between January and July; the semi-annual
+    # harmonic carries the difference (it moves midwinter and midsummer one way, spring and
+    # autumn the other) and averages to zero, so the annual mean stays exact.
+    semi_annual = 0.5 * (TEMPERATURE_JULY_C + TEMPERATURE_JANUARY_C) - TEMPERATURE_ANNUAL_MEAN_C
+    return (
+        TEMPERATURE_ANNUAL_MEAN_C
+        - half_range * annual_cycle(days, MIDWINTER_DAY)
+        + semi_annual * annual_cycle(days, MIDWINTER_DAY, harmonic=2)
+    )
+
+
+def diurnal_temperature_shape(hour):
+    """-1 at the morning minimum, +1 at the afternoon maximum, mean 0 over the day."""
+    # Two half-cosines of unequal length: a short warming after sunrise, a long cooling overnight.
+    since_minimum = (hour - TEMPERATURE_MIN_HOUR) % 24.0
+    warming = TEMPERATURE_MAX_HOUR - TEMPERATURE_MIN_HOUR
+    return np.where(
+        since_minimum < warming,
+        -np.cos(np.pi * since_minimum / warming),
+        np.cos(np.pi * (since_minimum - warming) / (24.0 - warming)),
+    )
+
+
+def air_temperature(index, clearness, rng):
+    """Hourly air temperature (C): seasonal and diurnal cycles plus a day-to-day anomaly."""
+    # Mid-hour values stand for the hour-beginning interval, as for the irradiance.
+    days = day_of_year(index) + 0.5 / 24.0
+    # Clear days warm more by day and cool more by night; scaling by the nominal mean clearness
+    # keeps the typical swing at the stated amplitude.
+    amplitude = TEMPERATURE_DIURNAL_AMPLITUDE_C * clearness[index.day_of_year - 1] / CLEARNESS_MEAN
+    diurnal = amplitude * diurnal_temperature_shape(index.hour.to_numpy() + 0.5)
+    # Daily anomalies sit at local noon and are interpolated between them: no step at midnight.
+    daily_anomaly = TEMPERATURE_ANOMALY_SD_C * ar1(
+        rng, DAYS_IN_YEAR, TEMPERATURE_ANOMALY_PERSISTENCE
+    )
+    anomaly = np.interp(days, np.arange(DAYS_IN_YEAR) + 0.5, daily_anomaly)
+    return seasonal_temperature(days) + diurnal + anomaly
+
+
 def build_profiles(seed):
-    """All four profiles on the hourly index, plus the calibration results to report."""
+    """All profiles on the hourly index, plus the calibration results to report."""
     index = hourly_index()
-    # Independent streams per profile: changing one generator leaves the others' draws intact.
-    streams = np.random.SeedSequence(seed).spawn(3)
-    pv_rng, wind_rng, hydro_rng = (np.random.default_rng(stream) for stream in streams)
-    pv, pv_scale, mean_clearness = pv_availability(index, pv_rng)
+    # Independent streams per process: changing one generator leaves the others' draws intact.
+    # Child streams depend only on their position, so new streams go at the end of the list.
+    streams = np.random.SeedSequence(seed).spawn(4)
+    clearness_rng, wind_rng, hydro_rng, temperature_rng = (
+        np.random.default_rng(stream) for stream in streams
+    )
+    # One daily clearness series drives PV, the CSP field and the diurnal temperature swing.
+    clearness = daily_clearness(clearness_rng)
+    sky = sky_conditions(index, clearness)
+    pv, pv_scale = pv_availability(sky)
     wind, speed, weibull_scale = wind_availability(index, wind_rng)
     hydro, hydro_sharpness = hydro_availability(index, hydro_rng)
     frame = pd.DataFrame(
@@ -305,16 +419,23 @@ def build_profiles(seed):
             "pv": pv,
             "hydro": hydro,
             "load": load_shape(index),
+            "csp_field": csp_field_output(sky),
+            "temperature": air_temperature(index, clearness, temperature_rng),
         }
-    ).round(DECIMALS)
+    )
+    frame = frame.round(
+        {**dict.fromkeys(frame.columns, DECIMALS), "temperature": TEMPERATURE_DECIMALS}
+    )
     calibration = {
         "seed": seed,
         "wind Weibull scale (m/s)": weibull_scale,
         "wind mean speed at hub (m/s)": speed.mean(),
         "wind power density, 1.225 kg/m3 (W/m2)": 0.5 * STANDARD_AIR_DENSITY * np.mean(speed**3),
         "pv scale on PR-based output": pv_scale,
-        "pv mean daily clearness": mean_clearness,
+        "pv mean daily clearness": clearness.mean(),
         "hydro peak sharpness exponent": hydro_sharpness,
+        "csp annual DNI (kWh/m2)": sky["dni"].sum() / 1000.0,
+        "csp heliostat factor at design point": heliostat_factor(CSP_DESIGN_ZENITH_DEG),
     }
     return frame, calibration
 
@@ -325,11 +446,13 @@ def validate(frame):
         raise ValueError(f"{len(frame)} rows, expected {HOURS_IN_YEAR}")
     if frame.isna().any().any():
         raise ValueError("profiles contain NaN")
-    for column in ("wind", "pv", "hydro"):
+    for column in ("wind", "pv", "hydro", "csp_field"):
         if not frame[column].between(0.0, 1.0).all():
             raise ValueError(f"{column} outside [0, 1]")
     if not (frame["load"] > 0.0).all():
         raise ValueError("load must be positive")
+    if not frame["temperature"].between(*TEMPERATURE_SANITY_BOUNDS_C).all():
+        raise ValueError(f"temperature outside {TEMPERATURE_SANITY_BOUNDS_C} C")
 
 
 def write_atomically(frame, path):
@@ -350,9 +473,11 @@ def summarise(path, calibration):
     """Print statistics of the file as written, after rounding."""
     written = pd.read_csv(path)
     months = pd.to_datetime(written["timestamp"].str[:19]).dt.month
-    values = written[["wind", "pv", "hydro", "load"]]
+    values = written.drop(columns="timestamp")
     print(f"wrote {path.name}: {len(written)} rows, {path.stat().st_size / 1000:.1f} kB")
     four_decimals = "{:.4f}".format
+    # Temperature is written with 2 decimals; show it that way.
+    formats = {"float_format": four_decimals, "formatters": {"temperature": "{:.2f}".format}}
     print("calibration")
     for name, value in calibration.items():
         shown = f"{value:>10}" if isinstance(value, int) else f"{value:10.4f}"
@@ -360,15 +485,20 @@ def summarise(path, calibration):
     print(f"  {'Yumen reference mean speed, 70 m (m/s)':<42} {YUMEN_MEAN_SPEED_MS:10.4f}")
     print(f"  {'Yumen reference power density (W/m2)':<42} {YUMEN_POWER_DENSITY_WM2:10.4f}")
     print("annual")
-    for column in ("wind", "pv", "hydro"):
+    for column in ("wind", "pv", "hydro", "csp_field"):
         print(f"  {column + ' full-load hours':<42} {values[column].sum():10.2f}")
     print(f"  {'load mean':<42} {values['load'].mean():10.6f}")
+    temperature = values["temperature"]
+    days = written["timestamp"].str[:10]
+    daily_range = temperature.groupby(days).max() - temperature.groupby(days).min()
+    print(f"  {'temperature mean (C)':<42} {temperature.mean():10.2f}")
+    print(f"  {'temperature mean daily range (C)':<42} {daily_range.mean():10.2f}")
     correlation = values["wind"].corr(values["pv"])
     print(f"  {'correlation wind-pv (hourly, Pearson)':<42} {correlation:10.4f}")
     print("range")
-    print(values.agg(["min", "max"]).to_string(float_format=four_decimals))
+    print(values.agg(["min", "max"]).to_string(**formats))
     print("monthly means")
-    print(values.groupby(months.rename("month")).mean().to_string(float_format=four_decimals))
+    print(values.groupby(months.rename("month")).mean().to_string(**formats))
 
 
 def main():

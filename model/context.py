@@ -20,7 +20,8 @@ class Context:
     index: pd.DatetimeIndex  # hour-beginning, local time
     weights: np.ndarray  # hours each modelled hour stands for
     profiles: ProfileStore
-    demand: dict = field(default_factory=dict)  # bus -> fixed local demand (MW), from the demand family
+    demand: dict = field(default_factory=dict)  # bus -> fixed withdrawals (MW): the Bus-balance rhs
+    local_load: dict = field(default_factory=dict)  # bus -> expected local load (MW), bounds imports
 
     @classmethod
     def create(cls, scenario: Scenario, mode: str | None = None) -> "Context":
@@ -28,6 +29,7 @@ class Context:
         index = pd.date_range(pd.Timestamp(time["start"]), periods=time["hours"], freq="h", tz=TIMEZONE)
         ctx = cls(scenario, mode or scenario.values["mode"], index, np.ones(len(index)), ProfileStore(index))
         ctx.demand = {b: np.zeros(len(index)) for b in ctx.buses}
+        ctx.local_load = {b: np.zeros(len(index)) for b in ctx.buses}
         return ctx
 
     @property
@@ -55,14 +57,25 @@ class Context:
         values, mean = self.profiles.get(spec, kind, key, self.scenario.file_of)
         return (values, mean) if with_mean else values
 
+    def profile_source(self, key: str):
+        """The whole source of a profile already loaded under ``key`` (a Series by time)."""
+        return self.profiles.sources[key]
+
+    def in_service(self, date) -> np.ndarray:
+        """1 from the in-service date on (0 before it); all ones when there is no date."""
+        if date is None:
+            return np.ones(self.n)
+        return np.asarray(self.index >= pd.Timestamp(date).tz_localize(TIMEZONE), dtype=float)
+
     def check_bus(self, bus: str, key: str):
         if bus not in self.values["buses"]:
             raise InputError(self.scenario.file_of(key), key,
                              f"unknown bus {bus!r}; buses: {', '.join(self.buses)}")
 
-    def season(self, start: tuple, end: tuple) -> np.ndarray:
+    def season(self, start: tuple, end: tuple, index=None) -> np.ndarray:
         """True in the hours between two (month, day) dates, inclusive; wraps over the new year."""
-        md = self.index.month * 100 + self.index.day
+        index = self.index if index is None else index
+        md = index.month * 100 + index.day
         a, b = start[0] * 100 + start[1], end[0] * 100 + end[1]
         inside = (md >= a) & (md <= b) if a <= b else (md >= a) | (md <= b)
         return np.asarray(inside)

@@ -92,6 +92,8 @@ class LinearProgram:
     vars: dict = field(default_factory=dict)
     cons: dict = field(default_factory=dict)
     balance: dict = field(default_factory=lambda: defaultdict(list))
+    synchronous: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(coef, var, unit)]
+    sync_need: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(ratio, var, unit)]
     constant: float = 0.0
     compiled: Compiled | None = None
     hour_labels: list | None = None  # for messages: the local time of each hour
@@ -129,7 +131,8 @@ class LinearProgram:
     def con(self, name, units, rule, sense, rhs=0.0, hours=None, hourly=True):
         """Declare ``name[unit, t]``: ``rule(u, t) <sense> rhs``; ``rule`` holds no constant.
 
-        ``hours`` restricts the hours (default: all); ``hourly=False`` indexes by unit only.
+        ``hours`` restricts the hours (default: all); ``hourly=False`` indexes by ``units`` alone,
+        whose keys may be tuples (a unit and a day, say).
         """
         assert sense in SENSES
         units = list(units)
@@ -151,8 +154,11 @@ class LinearProgram:
 
         if hourly:
             comp = pyo.Constraint(units, hours, rule=lambda m, u, t: bounded(rule(u, t), r[upos[u]][hpos[t]]))
-        else:
-            comp = pyo.Constraint(units, rule=lambda m, u: bounded(rule(u), r[upos[u]]))
+        else:  # keys may be tuples, which Pyomo passes to the rule as separate arguments
+            def one(m, *k):
+                key = k[0] if len(k) == 1 else k
+                return bounded(rule(key), r[upos[key]])
+            comp = pyo.Constraint(units, rule=one)
         self.model.add_component(name, comp)
         self.cons[name] = ConBlock(name, units, hours if hourly else None, sense, rhs, comp)
         return comp
@@ -160,6 +166,10 @@ class LinearProgram:
     def inject(self, bus, var, unit, coef=1.0):
         """Add ``coef * var[unit, t]`` to the power balance of ``bus`` (withdrawals: coef < 0)."""
         self.balance[bus].append((coef, var, unit))
+
+    def add_synchronous(self, bus, var, unit, coef=1.0):
+        """``coef * var[unit, t]`` is synchronous (spinning) capacity at ``bus``, for DC support."""
+        self.synchronous[bus].append((coef, var, unit))
 
     def blocks(self, role):
         return [b for b in self.vars.values() if b.role == role]

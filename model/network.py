@@ -4,6 +4,12 @@
 
 Injections are what the families registered (generation +, exports and outgoing corridor flow -).
 The dual of Bus-balance is the hourly price at the bus (CNY/MWh).
+
+    Bus-sync_support[b, t]:  sum of synchronous capacity at b - sum_l r_l Line-flow[l, t] >= 0
+
+for the DC lines at b that need support (coal and CHP committed capacity, hydro, CSP and
+pumped-hydro machines count; batteries and wind and PV, being inverter-based, do not). Its dual
+is the value of one more MW of spinning capacity for export (CNY/MW in that hour).
 """
 
 from __future__ import annotations
@@ -26,6 +32,11 @@ def build(lp, ctx):
         return linear(coefs, variables)
 
     lp.con("Bus-balance", buses, body, "==", demand)
+    supported = [b for b in buses if lp.sync_need.get(b)]
+    if supported:
+        lp.con("Bus-sync_support", supported, lambda b, t: linear(
+            [c for c, _, _ in lp.synchronous[b]] + [-r for r, _, _ in lp.sync_need[b]],
+            [v[u, t] for _, v, u in lp.synchronous[b]] + [v[u, t] for _, v, u in lp.sync_need[b]]), ">=")
 
 
 def report(sol, ctx, rep):
@@ -36,4 +47,11 @@ def report(sol, ctx, rep):
         rep.column(f"Bus-price[{b}]", price[i], "CNY/MWh")
         rep.inject(b, f"Bus-unserved[{b}]", unserved[i])
     rep.add("unserved", "local", unserved.sum(axis=0))
+    if "Bus-sync_support" in sol.lp.cons:
+        block = sol.lp.cons["Bus-sync_support"]
+        dual = sol.dual("Bus-sync_support")
+        rep.scalars["sync_support_binding_hours"] = {b: int(np.sum(np.abs(dual[i]) > 1e-6))
+                                                     for i, b in enumerate(block.units)}
+        for i, b in enumerate(block.units):
+            rep.column(f"Bus-sync_support_price[{b}]", dual[i] / ctx.weights, "CNY/MW")
     rep.add("cost", "unserved", ctx.values["system"]["voll_cny_per_mwh"] * unserved.sum(axis=0))

@@ -27,22 +27,23 @@ class ProfileStore:
         self.index = index
         self._files: dict[str, pd.DataFrame] = {}
         self.used: dict[str, np.ndarray] = {}
+        self.sources: dict[str, pd.Series] = {}  # key -> the whole source, for annual normalisations
 
     def get(self, ref: ProfileRef, kind: str, key: str, file_of) -> tuple[np.ndarray, float]:
         """The profile over the modelled hours and its mean over its whole source."""
         n = len(self.index)
         if ref.value is not None:
-            values, mean = np.full(n, ref.value), ref.value
+            values = np.full(n, ref.value)
         elif ref.values is not None:
             if len(ref.values) != n:
                 raise InputError(file_of(key), key, f"has {len(ref.values)} values, expected {n} "
                                  "(one per modelled hour, time.hours)")
             values = np.asarray(ref.values, dtype=float)
-            mean = float(values.mean())
         else:
-            values, mean = self._from_file(ref, kind, key, file_of)
+            values = self._from_file(ref, kind, key, file_of)
+        self.sources.setdefault(key, pd.Series(values, index=self.index))
         self.used[key] = values
-        return values, mean
+        return values, float(self.sources[key].mean())
 
     def _read(self, path: Path, key, file_of) -> pd.DataFrame:
         cached = self._files.get(str(path))
@@ -81,13 +82,12 @@ class ProfileStore:
         if out.size:
             raise InputError(path, ref.column, f"row {out[0] + 2}: {col.iloc[out[0]]:g} is outside "
                              f"[{lo:g}, {hi:g}]; expected {PROFILE_KINDS[kind]} (named by {key})")
-        mean = float(col.mean())
         if TIME_COLUMN in df.columns:
-            return self._window(df, col, path, ref, key), mean
+            return self._window(df, col, path, ref, key)
         if len(col) != len(self.index):
             raise InputError(path, ref.column, f"has {len(col)} rows, expected {len(self.index)} "
                              f"(time.hours), or a '{TIME_COLUMN}' column that covers the modelled hours")
-        return col.to_numpy(dtype=float), mean
+        return col.to_numpy(dtype=float)
 
     def _window(self, df, col, path, ref, key):
         try:
@@ -98,7 +98,8 @@ class ProfileStore:
         if stamps.has_duplicates:
             dup = np.flatnonzero(stamps.duplicated())[0]
             raise InputError(path, TIME_COLUMN, f"row {dup + 2}: duplicated hour {stamps[dup]}")
-        series = pd.Series(col.to_numpy(dtype=float), index=stamps).reindex(self.index)
+        self.sources[key] = pd.Series(col.to_numpy(dtype=float), index=stamps)
+        series = self.sources[key].reindex(self.index)
         missing = np.flatnonzero(series.isna().to_numpy())
         if missing.size:
             raise InputError(path, ref.column, f"has no value for {self.index[missing[0]]} "

@@ -87,6 +87,17 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "capacity_mw": capacity,
         "utilisation_hours": {k: (generation.get(k, 0.0) / capacity[k] if capacity[k] else 0.0) for k in capacity},
         "local_demand_mwh": sum(rep.total("demand", w).values()),
+        "local_demand_by_type_mwh": rep.total("demand", w),
+        "direct_purchase_mwh": rep.total("demand", w).get("direct_purchase", 0.0),
+        "heating_electricity_mwh": rep.total("demand", w).get("heating", 0.0),
+        "heating_heat_mwh_th": sum(rep.total("heat_demand", w).values()),
+        "heating_unserved_mwh_th": sum(rep.total("heat_unserved", w).values()),
+        "storage_charge_mwh": rep.total("storage_charge", w),
+        "storage_discharge_mwh": rep.total("storage_discharge", w),
+        "storage": rep.scalars.get("storage", {}),
+        "csp_heat_dumped_mwh_th": sum(rep.total("csp_heat_dumped", w).values()),
+        "sync_support_binding_hours": rep.scalars.get("sync_support_binding_hours", {}),
+        "tariff_revenue_cny": rep.total("tariff_revenue", w),
         "import_mwh": imports,
         "unserved_mwh": sum(rep.total("unserved", w).values()),
         "export_loss_mwh": sum(rep.total("export_loss", w).values()),
@@ -114,7 +125,7 @@ def _clean(x):
     if isinstance(x, (list, tuple)):
         return [_clean(v) for v in x]
     if isinstance(x, (np.floating, float)):
-        x = float(x)
+        x = float(x) + 0.0  # no negative zero in reports
         return x if math.isfinite(x) else None
     if isinstance(x, np.integer):
         return int(x)
@@ -134,7 +145,8 @@ def monthly_frame(ctx, rep: Report) -> pd.DataFrame:
     w = ctx.weights
     cols = {"export_total_mwh": np.sum([v for v in rep.series["export"].values()], axis=0) * w
             if rep.series.get("export") else np.zeros(ctx.n)}
-    for category in ("export", "generation", "curtailment", "available", "import", "demand", "unserved"):
+    for category in ("export", "generation", "curtailment", "available", "import", "demand", "unserved",
+                     "storage_charge", "storage_discharge"):
         for name, values in rep.series.get(category, {}).items():
             cols[f"{category}_{name}_mwh"] = values * w
     df = pd.DataFrame(cols)

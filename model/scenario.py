@@ -1,7 +1,7 @@
 """Scenario files: YAML in, ``extends`` applied, every key checked against its declaration.
 
-A scenario may ``extends: other.yaml`` (relative to itself) and override any key; ``key: null``
-removes an inherited key (for example a unit). Profile file paths are relative to the file that
+A scenario may ``extends: other.yaml`` (relative to itself), or a list of files merged in order,
+and override any key; ``key: null`` removes an inherited key (for example a unit). Profile file paths are relative to the file that
 names them. Each key remembers the file that set it, so an error names the right file.
 """
 
@@ -102,15 +102,21 @@ def _load_raw(path: Path, chain: tuple) -> tuple[dict, dict]:
     data = _read_yaml(path)
     _absolute_profile_paths(data, path.parent)
     origins: dict = {}
-    parent = data.pop("extends", None)
+    parents = data.pop("extends", None)
+    if parents is None:
+        parents = []
+    elif isinstance(parents, str):
+        parents = [parents]
+    if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
+        raise InputError(path, "extends", f"expected a scenario file or a list of them, got {parents!r}")
     base: dict = {}
-    if parent is not None:
-        if not isinstance(parent, str):
-            raise InputError(path, "extends", f"expected the path of another scenario file, got {parent!r}")
-        parent_path = (path.parent / parent)
+    for parent in parents:  # later files override earlier ones, and this file overrides them all
+        parent_path = path.parent / parent
         if not parent_path.exists():
             raise InputError(path, "extends", f"file not found: {parent_path}")
-        base, origins = _load_raw(parent_path, (*chain, path))
+        more, more_origins = _load_raw(parent_path, (*chain, path))
+        base = _merge(base, more)
+        origins.update(more_origins)
     _leaves(data, "", origins, str(path))
     origins.pop("", None)
     return _merge(base, data), origins

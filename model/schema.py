@@ -22,6 +22,7 @@ PROFILE_KINDS = {
     "availability": "a fraction of capacity in [0, 1]",
     "shape": "a non-negative shape, scaled by its annual energy",
     "price": "a price in CNY/MWh",
+    "temperature": "a temperature in degrees Celsius",
 }
 
 
@@ -40,12 +41,13 @@ class Param:
     unit: str
     default: Any = REQUIRED
     doc: str = ""
-    kind: str = "number"  # number | integer | string | bool | choice | date | monthday | profile
+    kind: str = "number"  # number | integer | string | bool | choice | date | monthday | windows | profile
     min: float | None = None
     max: float | None = None
     choices: tuple = ()
     profile: str = ""  # for kind == "profile": a key of PROFILE_KINDS
-    below_max: bool = False  # the maximum itself is excluded (efficiencies < 1 are not, losses are)
+    below_max: bool = False  # the maximum itself is excluded (losses < 1)
+    above_min: bool = False  # the minimum itself is excluded (efficiencies > 0)
 
     @property
     def required(self) -> bool:
@@ -55,16 +57,17 @@ class Param:
         """What a valid value looks like, for error messages and the reference table."""
         unit = f" ({self.unit})" if self.unit and self.unit != "-" else ""
         if self.kind == "number":
-            rng = _range_text(self.min, self.max, self.below_max)
-            return f"a number{unit}{rng}"
+            return f"a number{unit}{_range_text(self.min, self.max, self.below_max, self.above_min)}"
         if self.kind == "integer":
-            return f"a whole number{unit}{_range_text(self.min, self.max, False)}"
+            return f"a whole number{unit}{_range_text(self.min, self.max)}"
         if self.kind == "choice":
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind == "date":
             return "a date YYYY-MM-DD"
         if self.kind == "monthday":
             return "a day of the year MM-DD"
+        if self.kind == "windows":
+            return "a list of local-hour windows such as ['1-5', '11-17'] (from hour, to hour)"
         if self.kind == "bool":
             return "true or false"
         if self.kind == "profile":
@@ -73,11 +76,12 @@ class Param:
         return "a text string"
 
 
-def _range_text(lo, hi, below_max):
+def _range_text(lo, hi, below_max=False, above_min=False):
     if lo is not None and hi is not None:
-        return f" from {lo:g} to {hi:g}" + (" (exclusive)" if below_max else "")
+        left = "above" if above_min else "from"
+        return f" {left} {lo:g} to {hi:g}" + (" (exclusive)" if below_max else "")
     if lo is not None:
-        return f" >= {lo:g}"
+        return f" > {lo:g}" if above_min else f" >= {lo:g}"
     if hi is not None:
         return f" <= {hi:g}"
     return ""
@@ -89,8 +93,8 @@ def _number(value, param, file, key):
     x = float(value)
     if not math.isfinite(x):
         raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
-    if (param.min is not None and x < param.min) or (param.max is not None and x > param.max) or (
-        param.below_max and param.max is not None and x >= param.max
+    if (param.min is not None and (x < param.min or (param.above_min and x == param.min))) or (
+        param.max is not None and (x > param.max or (param.below_max and x == param.max))
     ):
         raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
     return x
@@ -130,6 +134,8 @@ def check_value(value, param: Param, file, key):
             raise InputError(file, key, f"expected {param.expected()}, got {value!r}") from None
     if kind == "monthday":
         return parse_monthday(value, file, key)
+    if kind == "windows":
+        return parse_windows(value, param, file, key)
     if kind == "profile":
         return _profile(value, param, file, key)
     raise AssertionError(f"unknown parameter kind {kind}")
@@ -145,6 +151,20 @@ def parse_monthday(value, file, key) -> tuple[int, int]:
     except ValueError:
         raise InputError(file, key, f"expected a day of the year MM-DD, got {value!r}") from None
     return month, day
+
+
+def parse_windows(value, param, file, key) -> tuple[bool, ...]:
+    """['8-14', '20-24'] -> 24 flags, True in hours 8..13 and 20..23 (local time)."""
+    if not isinstance(value, list) or not value:
+        raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+    hours = [False] * 24
+    for item in value:
+        m = re.fullmatch(r"\s*(\d{1,2})\s*-\s*(\d{1,2})\s*", str(item))
+        if not m or not (0 <= int(m.group(1)) < int(m.group(2)) <= 24):
+            raise InputError(file, key, f"expected {param.expected()}, got {item!r}")
+        for h in range(int(m.group(1)), int(m.group(2))):
+            hours[h] = True
+    return tuple(hours)
 
 
 def _profile(value, param, file, key):
@@ -173,7 +193,8 @@ def _profile_number(value, param, file, key):
 
 
 def profile_bounds(kind):
-    return {"availability": (0.0, 1.0), "shape": (0.0, math.inf), "price": (-math.inf, math.inf)}[kind]
+    return {"availability": (0.0, 1.0), "shape": (0.0, math.inf), "price": (-math.inf, math.inf),
+            "temperature": (-90.0, 60.0)}[kind]
 
 
 def unknown_key_message(key, valid):

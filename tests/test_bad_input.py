@@ -61,6 +61,31 @@ CASES = {
     "zero hours": (with_key("time.hours", 0), ["time.hours", ">= 1"]),
     "bad date": (with_key("time.start", "2019-13-01"), ["time.start", "YYYY-MM-DD"]),
     "unit that is not a mapping": (with_key("wind.w", 5), ["wind.w", "mapping"]),
+    "efficiency above 1": (with_key("battery", {"b": {"power_mw": 10, "duration_h": 4, "charge_efficiency": 1.2}}),
+                           ["battery.b.charge_efficiency", "above 0 to 1"]),
+    "efficiency of 0": (with_key("pumped_hydro", {"p": {"pump_mw": 1, "turbine_mw": 1, "reservoir_mwh": 6,
+                                                        "cycle_efficiency": 0}}),
+                        ["pumped_hydro.p.cycle_efficiency", "above 0 to 1"]),
+    "negative storage hours": (with_key("battery", {"b": {"power_mw": 10, "duration_h": -4}}),
+                               ["battery.b.duration_h", ">= 0"]),
+    "negative CSP storage hours": (with_key("csp", {"c": {"turbine_mw": 10, "field": 0.5, "storage_hours": -1}}),
+                                   ["csp.c.storage_hours", ">= 0"]),
+    "battery energy given twice": (with_key("battery", {"b": {"power_mw": 10, "duration_h": 4, "energy_mwh": 40}}),
+                                   ["battery.b", "exactly one of energy_mwh and duration_h"]),
+    "heating season end that does not parse": (
+        with_key("heating", {"h": {"annual_heat_mwh": 10, "temperature": -5, "boiler_mw": 5,
+                                   "heat_season_end": "31-03"}}), ["heating.h.heat_season_end", "MM-DD"]),
+    "heating hours backwards": (
+        with_key("heating", {"h": {"annual_heat_mwh": 10, "temperature": -5, "boiler_mw": 5,
+                                   "allowed_hours": ["14-8"]}}), ["heating.h.allowed_hours", "'14-8'"]),
+    "in-service date that does not parse": (
+        with_key("battery", {"b": {"power_mw": 10, "duration_h": 4, "in_service": "next year"}}),
+        ["battery.b.in_service", "YYYY-MM-DD"]),
+    "shiftable share above 1": (with_key("direct_purchase", {"dp": {"annual_mwh": 10, "shiftable": 1.5}}),
+                                ["direct_purchase.dp.shiftable", "from 0 to 1"]),
+    "temperature profile with an absurd value": (
+        with_key("heating", {"h": {"annual_heat_mwh": 10, "temperature": [-5, 300, -5], "boiler_mw": 5}}),
+        ["heating.h.temperature[1]", "degrees Celsius"]),
 }
 
 

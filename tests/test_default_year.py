@@ -22,8 +22,9 @@ def test_default_year_closes_its_energy_balance(year):
     assert s["status"] == "Optimal" and s["mode"] == "target" and s["hours"] == 8760
     assert s["checks"]["ok"], s["checks"]["problems"]
     assert s["balance_max_abs_mw"] < 1e-3
-    supply = sum(s["generation_mwh"].values()) + s["import_mwh"] + s["unserved_mwh"]
-    use = s["local_demand_mwh"] + s["export_mwh"]
+    supply = (sum(s["generation_mwh"].values()) + s["import_mwh"] + s["unserved_mwh"]
+              + sum(s["storage_discharge_mwh"].values()))
+    use = s["local_demand_mwh"] + s["export_mwh"] + sum(s["storage_charge_mwh"].values())
     assert supply == pytest.approx(use, rel=1e-9)
     for tech, rate in s["curtailment_rate"].items():
         assert 0 <= rate <= 1

@@ -99,9 +99,10 @@ def test_week_of_a_year_long_profile(tmp_path):
     """A week taken from the year-long profiles by timestamp, its demand pro rata."""
     r = run(ROOT / "scenarios" / "jiuquan_2019_winter_week.yaml", write=False)
     s = r.summary
+    annual = r.built.ctx.values["demand"]["jiuquan_base"]["annual_mwh"]
     assert s["hours"] == 168 and s["period"][0].startswith("2019-01-07T00:00:00+08:00")
     assert s["checks"]["ok"]
     assert s["target_mwh"] == pytest.approx(28e6 * 168 / 8760)
     profile = pd.read_csv(ROOT / "data" / "jiuquan_2019_hourly.csv")
     week = profile["load"].iloc[6 * 24: 13 * 24]
-    assert s["local_demand_mwh"] == pytest.approx(8e6 / 8760 * week.sum() / profile["load"].mean())
+    assert s["local_demand_by_type_mwh"]["local"] == pytest.approx(annual / 8760 * week.sum() / profile["load"].mean())

@@ -12,6 +12,11 @@ from __future__ import annotations
 from ..schema import Param
 
 BUS = Param("-", "jiuquan", "Bus the unit connects to.", kind="string")
+HEAT_SEASON_START = Param("MM-DD", "11-01", "First day of the heating season (assumption: Gansu's "
+                          "statutory season, 1 Nov to 31 Mar).", kind="monthday")
+HEAT_SEASON_END = Param("MM-DD", "03-31", "Last day of the heating season.", kind="monthday")
+IN_SERVICE = Param("date", None, "Date the unit enters service; before it the unit is unavailable. "
+                   "None: in service all along.", kind="date")
 
 
 class Family:

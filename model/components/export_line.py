@@ -9,6 +9,8 @@ With F[t] = min(capacity, operating_limit) * availability[t]:
                                                  hold the flow constant for block_hours)
     Line-quota:     sum_t w f + shortfall >= quota * year share   (soft annual contract quota)
 
+A line with sync_support_ratio r needs r MW of synchronous capacity at its bus per MW of flow
+(Bus-sync_support, built with the bus balance once every family has declared its machines).
 Revenue per MWh sent: (1 - loss) * receiving-end price - transmission tariff.
 """
 
@@ -34,6 +36,7 @@ class Data:
     loss: np.ndarray  # (U,)
     ramp: list  # (U,) MW/h or None
     block_hours: list
+    sync_ratio: list  # (U,) or None
     quota_mwh: np.ndarray  # (U,) for the modelled hours
     quota_penalty: np.ndarray
 
@@ -58,7 +61,10 @@ class ExportLine(Family):
         "ramp_mw_per_h": Param("MW/h", None, "Largest hourly change of flow; none: no limit.", min=0),
         "block_hours": Param("h", 1, "Flow is constant within blocks of this many hours, aligned to "
                              "midnight (DC schedules).", kind="choice", choices=(1, 2, 3, 4, 6, 8, 12, 24)),
-        "quota_twh": Param("TWh/yr", 0.0, "Annual contract quota (soft; pro rata for shorter runs).", min=0),
+        "sync_support_ratio": Param("-", None, "Synchronous capacity needed at the sending bus per MW of "
+                                "flow (DC lines: short-circuit strength against commutation failure); "
+                                "none: no requirement.", min=0),
+    "quota_twh": Param("TWh/yr", 0.0, "Annual contract quota (soft; pro rata for shorter runs).", min=0),
         "quota_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Price of each MWh short of the quota.", min=0),
     }
 
@@ -79,6 +85,7 @@ class ExportLine(Family):
         return Data(names, [units[u]["bus"] for u in names], rating, ub, col("min_load")[:, None] * ub,
                     (1 - loss)[:, None] * price - col("tariff_cny_per_mwh")[:, None], loss,
                     [units[u]["ramp_mw_per_h"] for u in names], [units[u]["block_hours"] for u in names],
+                    [units[u]["sync_support_ratio"] for u in names],
                     col("quota_twh") * 1e6 * ctx.year_fraction, col("quota_penalty_cny_per_mwh"))
 
     def build(self, lp, d, ctx):
@@ -104,8 +111,10 @@ class ExportLine(Family):
             lp.con("Line-quota", names,
                    lambda l: linear(w + [1.0], [f[l, t] for t in range(n)] + [short[l]]),
                    ">=", d.quota_mwh[quota], hourly=False)
-        for u, bus in zip(d.units, d.bus):
+        for u, bus, ratio in zip(d.units, d.bus, d.sync_ratio):
             lp.inject(bus, f, u, -1.0)
+            if ratio:
+                lp.sync_need[bus].append((ratio, f, u))
 
     def report(self, sol, d, ctx, rep):
         f = sol.value("Line-flow")

@@ -1,9 +1,9 @@
 """Imports from the provincial grid.
 
-    Import-p[i, t] in [0, min(capacity, local demand at its bus[t])]
+    Import-p[i, t] in [0, min(capacity, local load at its bus[t])]
 
-Imports serve local demand only: the bound keeps provincial power from flowing straight out on
-the export lines in the same hour (it would count as the city's export otherwise).
+Imports serve local load only (base demand and contracted direct purchase): the bound keeps
+provincial power from flowing straight out on the export lines in the same hour.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Import(Family):
         self.check_buses(units, ctx)
         names = list(units)
         bus = [units[u]["bus"] for u in names]
-        ub = np.array([np.minimum(units[u]["capacity_mw"], ctx.demand[b]) for u, b in zip(names, bus)])
+        ub = np.array([np.minimum(units[u]["capacity_mw"], ctx.local_load[b]) for u, b in zip(names, bus)])
         price = np.array([ctx.profile(units[u]["price_cny_per_mwh"], "price", f"{self.key}.{u}.price_cny_per_mwh")
                           for u in names])
         return Data(names, bus, ub.reshape(len(names), ctx.n), price.reshape(len(names), ctx.n))

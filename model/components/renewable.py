@@ -3,7 +3,8 @@
     {Name}-p[u, t] in [0, a[u, t] * K[u]]          (a bound, so a sweep of K moves no row)
     curtailment[u, t] = a[u, t] * K[u] - p[u, t]   (reported; 弃风/弃光 rate = curtailed / available)
 
-A curtailment penalty pi adds pi * (a K - p) to the objective: a constant and -pi on p.
+Hydro's output counts as synchronous capacity for DC support (its generators spin). A
+curtailment penalty pi adds pi * (a K - p) to the objective: a constant and -pi on p.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ class Data:
 
 
 class Renewable(Family):
-    def __init__(self, key, name, carrier, doc, availability_default=REQUIRED):
+    def __init__(self, key, name, carrier, doc, availability_default=REQUIRED, synchronous=False):
         self.key, self.name, self.carrier, self.doc = key, name, carrier, doc
+        self.synchronous = synchronous
         self.params = {
             "bus": BUS,
             "capacity_mw": Param("MW", REQUIRED, "Installed capacity.", min=0),
@@ -52,6 +54,8 @@ class Renewable(Family):
         lp.constant += penalty * float(np.sum(d.available * ctx.weights))
         for u, bus in zip(d.units, d.bus):
             lp.inject(bus, p, u)
+            if self.synchronous:
+                lp.add_synchronous(bus, p, u)
 
     def report(self, sol, d, ctx, rep):
         p = sol.value(f"{self.name}-p")

@@ -11,7 +11,8 @@ With K[t] = capacity * availability[t], m the minimum stable load and R = ramp *
     {N}-ramp_up:   p[t] - p[t-1] - m start[t] <= R                    (only if ramp < 1)
     {N}-ramp_down: p[t-1] - p[t] - m (u[t-1] - u[t] + start[t]) <= R  (only if ramp < 1)
 
-Units starting or stopping may jump by their minimum load on top of the ramp. The year wraps
+Committed capacity u counts as synchronous capacity for DC support. Units starting or stopping
+may jump by their minimum load on top of the ramp. The year wraps
 around (hour 0 follows the last hour), as storage does. Cost: p * (heat_rate * fuel_price + vom)
 + start * startup_cost. The heat-season must-run of CHP is a main cause of winter curtailment.
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..schema import REQUIRED, Param
-from .base import BUS, Family
+from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, IN_SERVICE, Family
 
 # Gansu thermal coal, Nov 2018: about 514 CNY/t (FACTS.md); at 5,500 kcal/kg against 7,000 kcal/kg
 # standard coal (assumption) that is 514 * 7000 / 5500 = 654 CNY per tonne of standard coal (tce).
@@ -47,14 +48,14 @@ COMMON = {
     "vom_cny_per_mwh": Param("CNY/MWh", 15.0, "Variable O&M (assumption).", min=0),
     "startup_cost_cny_per_mw": Param("CNY/MW", 300.0, "Cost of starting one MW of capacity "
                                      "(assumption: oil and coal burned while warming up).", min=0),
+    "in_service": IN_SERVICE,
     "co2_t_per_tce": Param("tCO2/tce", 2.66, "CO2 per tonne of standard coal (assumption: IPCC "
                            "default for bituminous coal, 2.66-2.77).", min=0),
 }
 
 CHP = {
-    "heat_season_start": Param("MM-DD", "11-01", "First day of the heating season (assumption: "
-                               "Gansu's statutory season, 1 Nov to 31 Mar).", kind="monthday"),
-    "heat_season_end": Param("MM-DD", "03-31", "Last day of the heating season.", kind="monthday"),
+    "heat_season_start": HEAT_SEASON_START,
+    "heat_season_end": HEAT_SEASON_END,
     "heat_min_load": Param("-", 0.6, "Output the heat load forces in the heating season, as a "
                            "fraction of available capacity (assumption).", min=0, max=1),
 }
@@ -86,7 +87,8 @@ class Thermal(Family):
         cap = col("capacity_mw")
         avail = np.array([ctx.profile(units[u]["availability"], "availability",
                                       f"{self.key}.{u}.availability") for u in names]).reshape(len(names), ctx.n)
-        k = cap[:, None] * avail
+        on = np.array([ctx.in_service(units[u]["in_service"]) for u in names]).reshape(len(names), ctx.n)
+        k = cap[:, None] * avail * on
         must = np.zeros_like(k)
         if self.chp:
             for i, u in enumerate(names):
@@ -115,6 +117,7 @@ class Thermal(Family):
                    - m[g] * (u[g, prev[t]] - u[g, t] + s[g, t]), "<=", r)
         for g, bus in zip(d.units, d.bus):
             lp.inject(bus, p, g)
+            lp.add_synchronous(bus, u, g)  # committed capacity spins, whatever its output
 
     def report(self, sol, d, ctx, rep):
         p, u, s = (sol.value(f"{self.name}-{q}") for q in ("p", "u", "start"))

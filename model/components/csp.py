@@ -1,0 +1,97 @@
+"""Concentrating solar power (CSP) with thermal storage: a synchronous, dispatchable plant.
+
+With turbine P (MWe), power-block efficiency eta, solar multiple SM, storage H hours and the
+field profile phi[t] (field heat output as a fraction of its design output, driven by DNI):
+
+    field design heat F = SM * P / eta                       (MWth)
+    CSP-field[u,t] in [0, phi[t] F s[t]]     heat collected and used; the rest is dumped
+    CSP-p[u,t]     in [0, P s[t]]            electricity sent out
+    CSP-soc[u,t]   in [0, H P / eta s[t]]    heat in store at the end of hour t (MWh_th)
+    CSP-heat_balance: soc[t] - (1 - loss) soc[t-1] - field[t] + p[t] / eta == 0
+
+So electricity never exceeds eta times the heat collected, and it can flow at night from store.
+s[t] is 0 before the in-service date; the year wraps around, as for all storage. The output
+counts as synchronous capacity for DC support (the turbine is a synchronous machine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..schema import REQUIRED, Param
+from .base import BUS, IN_SERVICE, Family
+
+
+@dataclass
+class Data:
+    units: list
+    bus: list
+    capacity: np.ndarray  # (U,) MWe
+    p_max: np.ndarray  # (U, T)
+    heat: np.ndarray  # (U, T) MWth available from the field
+    store: np.ndarray  # (U, T) MWh_th
+    eta: np.ndarray  # (U,)
+    loss: np.ndarray
+    vom: np.ndarray
+
+
+class CSP(Family):
+    key, name, carrier = "csp", "CSP", "csp"
+    doc = "Solar thermal (CSP) plants with heat storage."
+    params = {
+        "bus": BUS,
+        "turbine_mw": Param("MW", REQUIRED, "Turbine (power block) capacity, electric.", min=0),
+        "solar_multiple": Param("-", 2.5, "Field design heat over the turbine's heat input at full "
+                                "load (assumption: typical of tower plants with long storage).", min=0),
+        "storage_hours": Param("h", 11.0, "Heat storage, in hours of the turbine at full load.", min=0),
+        "power_block_efficiency": Param("-", 0.40, "Electricity per unit of heat (assumption: "
+                                        "molten-salt tower steam cycle).", min=0, max=1, above_min=True),
+        "storage_loss_per_h": Param("1/h", 0.001, "Fraction of stored heat lost each hour "
+                                    "(assumption: about 2.4% a day).", min=0, max=1, below_max=True),
+        "field": Param("-", REQUIRED, "Field heat output as a fraction of its design output (DNI "
+                       "driven).", kind="profile", profile="availability"),
+        "vom_cny_per_mwh": Param("CNY/MWh", 20.0, "Variable O&M per MWh sent out (assumption).", min=0),
+        "in_service": IN_SERVICE,
+    }
+
+    def prepare(self, units, ctx):
+        self.check_buses(units, ctx)
+        names = list(units)
+        col = lambda k: np.array([units[u][k] for u in names], dtype=float)  # noqa: E731
+        P, eta = col("turbine_mw"), col("power_block_efficiency")
+        on = np.array([ctx.in_service(units[u]["in_service"]) for u in names]).reshape(len(names), ctx.n)
+        phi = np.array([ctx.profile(units[u]["field"], "availability", f"{self.key}.{u}.field")
+                        for u in names]).reshape(len(names), ctx.n)
+        field_design = col("solar_multiple") * P / eta
+        return Data(names, [units[u]["bus"] for u in names], P, P[:, None] * on,
+                    field_design[:, None] * phi * on, (col("storage_hours") * P / eta)[:, None] * on,
+                    eta, col("storage_loss_per_h"), col("vom_cny_per_mwh"))
+
+    def build(self, lp, d, ctx):
+        n = ctx.n
+        q = lp.var("CSP-field", d.units, 0.0, d.heat)
+        p = lp.var("CSP-p", d.units, 0.0, d.p_max, cost=d.vom[:, None])
+        soc = lp.var("CSP-soc", d.units, 0.0, d.store)
+        prev = [n - 1] + list(range(n - 1))
+        keep = dict(zip(d.units, (1.0 - d.loss).tolist()))
+        inv_eta = dict(zip(d.units, (1.0 / d.eta).tolist()))
+        lp.con("CSP-heat_balance", d.units, lambda u, t: soc[u, t] - keep[u] * soc[u, prev[t]] - q[u, t]
+               + inv_eta[u] * p[u, t], "==")
+        for u, bus in zip(d.units, d.bus):
+            lp.inject(bus, p, u)
+            lp.add_synchronous(bus, p, u)
+
+    def report(self, sol, d, ctx, rep):
+        q, p, soc = (sol.value(f"CSP-{x}") for x in ("field", "p", "soc"))
+        for i, u in enumerate(d.units):
+            rep.column(f"CSP-p[{u}]", p[i])
+            rep.column(f"CSP-field[{u}]", q[i], "MWth")
+            rep.column(f"CSP-dumped[{u}]", d.heat[i] - q[i], "MWth")
+            rep.column(f"CSP-soc[{u}]", soc[i], "MWh_th")
+            rep.inject(d.bus[i], f"CSP-p[{u}]", p[i])
+        rep.add("generation", self.carrier, p.sum(axis=0))
+        rep.add("csp_heat_dumped", "csp", (d.heat - q).sum(axis=0))
+        rep.add("cost", "variable_om", (d.vom[:, None] * p).sum(axis=0))
+        rep.capacity_mw[self.carrier] += float(d.capacity.sum())

@@ -1,0 +1,140 @@
+"""Electricity storage: batteries and pumped hydro, one formulation.
+
+    {N}-charge[u,t]    in [0, P_in  * s[t]]    MW drawn from the bus
+    {N}-discharge[u,t] in [0, P_out * s[t]]    MW delivered to the bus
+    {N}-soc[u,t]       in [0, E * s[t]]        MWh stored at the end of hour t
+    {N}-soc_balance:  soc[t] - (1 - loss) soc[t-1] - eta_in charge[t] + discharge[t] / eta_out == 0
+
+s[t] is 0 before the in-service date. The year wraps around (hour 0 follows the last hour), so
+storage ends the year as full as it began and creates no energy. Cost: a throughput cost per
+MWh discharged (battery wear, pumped-hydro O&M). Pumped-hydro units are synchronous machines
+whether pumping or generating: their charge + discharge counts as synchronous capacity for DC
+support (a lower bound on what is spinning; commitment is not modelled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InputError
+from ..schema import REQUIRED, Param
+from .base import BUS, IN_SERVICE, Family
+
+
+@dataclass
+class Data:
+    units: list
+    bus: list
+    p_in: np.ndarray  # (U, T) MW
+    p_out: np.ndarray
+    energy: np.ndarray  # (U, T) MWh
+    eta_in: np.ndarray  # (U,)
+    eta_out: np.ndarray
+    loss: np.ndarray  # (U,) per hour
+    cost: np.ndarray  # (U,) CNY/MWh discharged
+    energy_mwh: np.ndarray  # (U,) rated
+
+
+class Storage(Family):
+    synchronous = False
+
+    def prepare(self, units, ctx):
+        self.check_buses(units, ctx)
+        names = list(units)
+        rows = [self.ratings(units[u], f"{self.key}.{u}", ctx) for u in names]
+        on = np.array([ctx.in_service(units[u]["in_service"]) for u in names]).reshape(len(names), ctx.n)
+        col = lambda i: np.array([r[i] for r in rows], dtype=float)  # noqa: E731
+        p_in, p_out, energy, eta_in, eta_out, loss, cost = (col(i) for i in range(7))
+        return Data(names, [units[u]["bus"] for u in names], p_in[:, None] * on, p_out[:, None] * on,
+                    energy[:, None] * on, eta_in, eta_out, loss, cost, energy)
+
+    def ratings(self, spec, key, ctx):
+        """(P_in, P_out, E, eta_in, eta_out, loss per hour, cost per MWh out) of one unit."""
+        raise NotImplementedError
+
+    def build(self, lp, d, ctx):
+        N, n = self.name, ctx.n
+        c = lp.var(f"{N}-charge", d.units, 0.0, d.p_in)
+        x = lp.var(f"{N}-discharge", d.units, 0.0, d.p_out, cost=d.cost[:, None])
+        soc = lp.var(f"{N}-soc", d.units, 0.0, d.energy)
+        prev = [n - 1] + list(range(n - 1))
+        keep = dict(zip(d.units, (1.0 - d.loss).tolist()))
+        eta_in = dict(zip(d.units, d.eta_in.tolist()))
+        inv_out = dict(zip(d.units, (1.0 / d.eta_out).tolist()))
+        lp.con(f"{N}-soc_balance", d.units, lambda u, t: soc[u, t] - keep[u] * soc[u, prev[t]]
+               - eta_in[u] * c[u, t] + inv_out[u] * x[u, t], "==")
+        for u, bus in zip(d.units, d.bus):
+            lp.inject(bus, x, u)
+            lp.inject(bus, c, u, -1.0)
+            if self.synchronous:
+                lp.add_synchronous(bus, x, u)
+                lp.add_synchronous(bus, c, u)
+
+    def report(self, sol, d, ctx, rep):
+        N = self.name
+        c, x, soc = (sol.value(f"{N}-{q}") for q in ("charge", "discharge", "soc"))
+        for i, u in enumerate(d.units):
+            rep.column(f"{N}-charge[{u}]", c[i])
+            rep.column(f"{N}-discharge[{u}]", x[i])
+            rep.column(f"{N}-soc[{u}]", soc[i], "MWh")
+            rep.inject(d.bus[i], f"{N}-discharge[{u}]", x[i] - c[i])
+        w = ctx.weights
+        rep.add("storage_charge", self.key, c.sum(axis=0))
+        rep.add("storage_discharge", self.key, x.sum(axis=0))
+        rep.add("cost", "storage_throughput", (d.cost[:, None] * x).sum(axis=0))
+        out = x @ w
+        rep.scalars.setdefault("storage", {}).update({
+            u: {"family": self.key, "energy_mwh": float(d.energy_mwh[i]), "charge_mwh": float(c[i] @ w),
+                "discharge_mwh": float(out[i]),
+                "cycles": float(out[i] / d.energy_mwh[i]) if d.energy_mwh[i] else 0.0,
+                "soc_min_mwh": float(soc[i].min()), "soc_max_mwh": float(soc[i].max())}
+            for i, u in enumerate(d.units)})
+
+
+class Battery(Storage):
+    key, name, carrier = "battery", "Battery", "battery"
+    doc = "Battery storage (inverter-based: no synchronous support)."
+    params = {
+        "bus": BUS,
+        "power_mw": Param("MW", REQUIRED, "Charge and discharge power.", min=0),
+        "energy_mwh": Param("MWh", None, "Energy capacity; give this or duration_h.", min=0),
+        "duration_h": Param("h", None, "Energy capacity in hours at full power; give this or energy_mwh.", min=0),
+        "charge_efficiency": Param("-", 0.95, "Fraction of the energy drawn that is stored (assumption: "
+                                   "lithium-ion, round trip about 0.90).", min=0, max=1, above_min=True),
+        "discharge_efficiency": Param("-", 0.95, "Fraction of the energy taken from store that reaches "
+                                      "the bus (assumption).", min=0, max=1, above_min=True),
+        "self_discharge_per_h": Param("1/h", 0.0001, "Fraction of the stored energy lost each hour "
+                                      "(assumption: about 2% a week).", min=0, max=1, below_max=True),
+        "throughput_cost_cny_per_mwh": Param("CNY/MWh", 30.0, "Wear cost per MWh discharged (assumption).", min=0),
+        "in_service": IN_SERVICE,
+    }
+
+    def ratings(self, s, key, ctx):
+        if (s["energy_mwh"] is None) == (s["duration_h"] is None):
+            raise InputError(ctx.scenario.file_of(key), key, "expected exactly one of energy_mwh and duration_h")
+        energy = s["energy_mwh"] if s["energy_mwh"] is not None else s["duration_h"] * s["power_mw"]
+        return (s["power_mw"], s["power_mw"], energy, s["charge_efficiency"], s["discharge_efficiency"],
+                s["self_discharge_per_h"], s["throughput_cost_cny_per_mwh"])
+
+
+class PumpedHydro(Storage):
+    key, name, carrier = "pumped_hydro", "PumpedHydro", "pumped_hydro"
+    doc = "Pumped-hydro storage (synchronous machines)."
+    synchronous = True
+    params = {
+        "bus": BUS,
+        "pump_mw": Param("MW", REQUIRED, "Pumping power.", min=0),
+        "turbine_mw": Param("MW", REQUIRED, "Generating power.", min=0),
+        "reservoir_mwh": Param("MWh", REQUIRED, "Upper reservoir, in MWh of generation.", min=0),
+        "cycle_efficiency": Param("-", 0.75, "MWh generated per MWh pumped (Gansu's plants: Huangyang "
+                                  "1.6/2.133 TWh = 0.75, Pingchuan 0.735; FACTS.md).", min=0, max=1, above_min=True),
+        "vom_cny_per_mwh": Param("CNY/MWh", 5.0, "Variable O&M per MWh generated (assumption).", min=0),
+        "in_service": IN_SERVICE,
+    }
+
+    def ratings(self, s, key, ctx):
+        # The reservoir is counted in MWh of generation, so all losses sit on the pumping side.
+        return (s["pump_mw"], s["turbine_mw"], s["reservoir_mwh"], s["cycle_efficiency"], 1.0, 0.0,
+                s["vom_cny_per_mwh"])
