@@ -108,8 +108,15 @@ def format_summary(s: dict, folder) -> str:
     lines.append(f"Curtailment     {curt or 'none'}")
     gen = ", ".join(f"{k} {v / 1e6:.2f}" for k, v in s["generation_mwh"].items())
     lines.append(f"Generation      {gen} (TWh)")
-    lines.append(f"Local demand    {_fmt_twh(s['local_demand_mwh'])}; imports {s['import_mwh'] / 1e6:.2f} TWh; "
-                 f"unserved {s['unserved_mwh']:,.0f} MWh")
+    by_type = ", ".join(f"{k} {v / 1e6:.2f}" for k, v in s["local_demand_by_type_mwh"].items())
+    lines.append(f"Local use       {_fmt_twh(s['local_demand_mwh'])} ({by_type} TWh); imports "
+                 f"{s['import_mwh'] / 1e6:.2f} TWh; unserved {s['unserved_mwh']:,.0f} MWh"
+                 + (f", heat unserved {s['heating_unserved_mwh_th']:,.0f} MWh_th" if s["heating_unserved_mwh_th"] > 0.5 else ""))
+    for unit, st in s["storage"].items():
+        lines.append(f"Storage         {unit}: {st['discharge_mwh'] / 1e6:.3f} TWh out, {st['cycles']:.0f} full cycles")
+    for bus, hours in s["sync_support_binding_hours"].items():
+        lines.append(f"DC support      synchronous capacity at {bus} limits DC export in {hours} h "
+                     "(Bus-sync_support binding)")
     lines.append(f"Cost            objective {s['objective_cny'] / 1e8:,.2f} 亿元 (cost minus export revenue); "
                  f"CO2 {s['co2_t'] / 1e6:.2f} Mt")
     c = s["checks"]

@@ -21,7 +21,6 @@ class Context:
     weights: np.ndarray  # hours each modelled hour stands for
     profiles: ProfileStore
     demand: dict = field(default_factory=dict)  # bus -> fixed withdrawals (MW): the Bus-balance rhs
-    local_load: dict = field(default_factory=dict)  # bus -> expected local load (MW), bounds imports
 
     @classmethod
     def create(cls, scenario: Scenario, mode: str | None = None) -> "Context":
@@ -29,7 +28,6 @@ class Context:
         index = pd.date_range(pd.Timestamp(time["start"]), periods=time["hours"], freq="h", tz=TIMEZONE)
         ctx = cls(scenario, mode or scenario.values["mode"], index, np.ones(len(index)), ProfileStore(index))
         ctx.demand = {b: np.zeros(len(index)) for b in ctx.buses}
-        ctx.local_load = {b: np.zeros(len(index)) for b in ctx.buses}
         return ctx
 
     @property

@@ -1,5 +1,6 @@
 """The bundled default scenario over the full year: a few solves, checked for consistency."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -57,3 +58,19 @@ def test_default_year_modes_are_ordered(year):
     assert ceiling["net_export_mwh"] >= target["target_counted_mwh"] - tol
     assert target["target_counted_mwh"] >= dispatch["target_counted_mwh"] - tol
     assert ceiling["checks"]["ok"] and dispatch["checks"]["ok"]
+
+
+@pytest.mark.slow
+def test_default_year_dc_line_is_held_by_synchronous_support(year):
+    """In 2019 nothing large spins at Jiuquan but the CHP plant and hydro: where Bus-sync_support
+    binds, the DC flow is exactly their spinning capacity over the 0.2 ratio. The Changle coal
+    units lift that limit."""
+    result = year[0]
+    s, hourly = result.summary, result.report.hourly
+    assert s["sync_support_binding_hours"]["jiuquan"] > 1000
+    binding = np.abs(hourly["Bus-sync_support_price[jiuquan]"]) > 1e-6
+    spinning = hourly["CHP-u[guodian_jiuquan]"] + hourly["Hydro-p[jiuquan_hydro]"]
+    np.testing.assert_allclose(0.2 * hourly["Line-flow[qishao_dc]"][binding], spinning[binding], rtol=1e-6)
+    changle = run(ROOT / "scenarios" / "jiuquan_2019_changle_coal.yaml", write=False).summary
+    assert changle["export_by_line_mwh"]["qishao_dc"] > s["export_by_line_mwh"]["qishao_dc"] + 5e6
+    assert changle["sync_support_binding_hours"]["jiuquan"] < s["sync_support_binding_hours"]["jiuquan"]

@@ -1,4 +1,4 @@
-"""The component families, in build order (the loads come before imports, whose bound they set).
+"""The component families, in build order.
 
 Adding a family means adding its module and one line here; nothing else changes.
 """

@@ -44,7 +44,6 @@ class Demand(Family):
                 raise InputError(ctx.scenario.file_of(key), key, "expected a shape with a positive mean")
             load[i] = units[u]["annual_mwh"] / ctx.hours_in_year * shape / mean
             ctx.demand[units[u]["bus"]] += load[i]
-            ctx.local_load[units[u]["bus"]] += load[i]
         return Data(names, [units[u]["bus"] for u in names], load)
 
     def build(self, lp, d, ctx):

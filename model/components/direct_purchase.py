@@ -66,7 +66,6 @@ class DirectPurchase(Family):
                 raise InputError(ctx.scenario.file_of(key), f"{key}.max_mw",
                                  "min_mw and max_mw leave no way to draw a day's contracted energy")
             bus = s["bus"]
-            ctx.local_load[bus] += load[i]
             if s["shiftable"] == 0:
                 ctx.demand[bus] += load[i]
         return Data(names, [units[u]["bus"] for u in names], load, lb, ub,

@@ -1,9 +1,10 @@
 """Imports from the provincial grid.
 
-    Import-p[i, t] in [0, min(capacity, local load at its bus[t])]
+    Import-p[i, t] in [0, capacity]
 
-Imports serve local load only (base demand and contracted direct purchase): the bound keeps
-provincial power from flowing straight out on the export lines in the same hour.
+Provincial power may pass through (a DC line's minimum flow is met by the whole Gansu grid on
+calm nights); it does not count toward the export target, which is measured net of imports by
+default (target.net_of_imports), and max-export never imports to export (model/modes.py).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Import(Family):
         self.check_buses(units, ctx)
         names = list(units)
         bus = [units[u]["bus"] for u in names]
-        ub = np.array([np.minimum(units[u]["capacity_mw"], ctx.local_load[b]) for u, b in zip(names, bus)])
+        ub = np.array([units[u]["capacity_mw"] for u in names], dtype=float)[:, None] * np.ones(ctx.n)
         price = np.array([ctx.profile(units[u]["price_cny_per_mwh"], "price", f"{self.key}.{u}.price_cny_per_mwh")
                           for u in names])
         return Data(names, bus, ub.reshape(len(names), ctx.n), price.reshape(len(names), ctx.n))
