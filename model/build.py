@@ -32,7 +32,7 @@ def prepare(scenario: Scenario, mode: str | None = None) -> Built:
 def build(scenario: Scenario, mode: str | None = None) -> Built:
     built = prepare(scenario, mode)
     ctx = built.ctx
-    lp = LinearProgram(ctx.n, ctx.weights, hour_labels=[t.strftime("%Y-%m-%d %H:00") for t in ctx.index])
+    lp = LinearProgram(ctx.n, ctx.weights, hour_index=ctx.index)
     with gc_paused():
         for f in built.families:
             f.build(lp, built.data[f.key], ctx)

@@ -55,6 +55,11 @@ class Context:
         values, mean = self.profiles.get(spec, kind, key, self.scenario.file_of)
         return (values, mean) if with_mean else values
 
+    def days(self) -> tuple[np.ndarray, list]:
+        """Each hour's day number and the days' dates (YYYY-MM-DD), in order."""
+        codes, uniques = pd.factorize(self.index.normalize())
+        return codes, list(uniques.strftime("%Y-%m-%d"))
+
     def profile_source(self, key: str):
         """The whole source of a profile already loaded under ``key`` (a Series by time)."""
         return self.profiles.sources[key]

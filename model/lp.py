@@ -96,7 +96,7 @@ class LinearProgram:
     sync_need: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(ratio, var, unit)]
     constant: float = 0.0
     compiled: Compiled | None = None
-    hour_labels: list | None = None  # for messages: the local time of each hour
+    hour_index: object = None  # for messages: the local time of each hour (a DatetimeIndex)
 
     @property
     def hours(self):
@@ -104,7 +104,11 @@ class LinearProgram:
 
     # ---------------------------------------------------------------- declarations
     def var(self, name, units, lb=0.0, ub=INF, cost=0.0, hourly=True, role=""):
-        """Declare ``name[unit, t]`` (or ``name[unit]``) with bounds and cost from arrays."""
+        """Declare ``name[unit, t]`` (or ``name[unit]``) with bounds and cost from arrays.
+
+        Returns a plain dict from index to Pyomo variable: constraint rules look variables up
+        hundreds of thousands of times, and a dict does it ten times faster than the component.
+        """
         units = list(units)
         shape = (len(units), self.n_hours) if hourly else (len(units),)
         lb = np.broadcast_to(np.asarray(lb, dtype=float), shape)
@@ -126,7 +130,7 @@ class LinearProgram:
             comp = pyo.Var(units, bounds=bounds, dense=True)
         self.model.add_component(name, comp)
         self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, comp)
-        return comp
+        return dict(comp.items())
 
     def con(self, name, units, rule, sense, rhs=0.0, hours=None, hourly=True):
         """Declare ``name[unit, t]``: ``rule(u, t) <sense> rhs``; ``rule`` holds no constant.
@@ -229,7 +233,8 @@ class LinearProgram:
                 if len(i) == 1:
                     return f"{b.name}[{unit}]"
                 t = i[1] if attr == "cols" or b.hours is None else b.hours[i[1]]
-                return f"{b.name}[{unit}, {self.hour_labels[t] if self.hour_labels else t}]"
+                hour = t if self.hour_index is None else f"{self.hour_index[t]:%Y-%m-%d %H:00}"
+                return f"{b.name}[{unit}, {hour}]"
         return f"{attr[:-1]} {k}"
 
 

@@ -50,7 +50,7 @@ class DirectPurchase(Family):
         names = list(units)
         load = np.zeros((len(names), ctx.n))
         lb, ub = np.zeros_like(load), np.zeros_like(load)
-        day = ctx.index.normalize()
+        day = ctx.days()[0]
         for i, u in enumerate(names):
             s, key = units[u], f"{self.key}.{u}"
             shape, mean = ctx.profile(s["profile"], "shape", f"{key}.profile", with_mean=True)
@@ -78,10 +78,8 @@ class DirectPurchase(Family):
             return  # fixed loads sit in the Bus-balance right-hand side
         names = [d.units[i] for i in idx]
         p = lp.var("DirectPurchase-p", names, d.lb[idx], d.ub[idx])
-        days = ctx.index.normalize()
-        hours_of = {}
-        for t, day in enumerate(days):
-            hours_of.setdefault(day.strftime("%Y-%m-%d"), []).append(t)
+        day_of, days = ctx.days()
+        hours_of = {day: np.flatnonzero(day_of == k).tolist() for k, day in enumerate(days)}
         keys = [(u, day) for u in names for day in hours_of]
         energy = np.array([d.load[i][hours_of[day]].sum() for i in idx for day in hours_of])
         lp.con("DirectPurchase-daily", keys, lambda k: linear([1.0] * len(hours_of[k[1]]),
@@ -103,5 +101,5 @@ class DirectPurchase(Family):
         rep.add("tariff_revenue", "direct_purchase", (d.tariff[:, None] * draw).sum(axis=0))
 
 
-def _by_day(values, day):
-    return np.bincount(np.unique(day, return_inverse=True)[1], weights=values)
+def _by_day(values, day_of):
+    return np.bincount(day_of, weights=values)
