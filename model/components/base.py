@@ -9,6 +9,8 @@ A family owns one scenario section (``wind:``, ``coal:``...), each entry of whic
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..schema import Param
 
 BUS = Param("-", "jiuquan", "Bus the unit connects to.", kind="string")
@@ -33,6 +35,20 @@ class Family:
 
     def report(self, sol, data, ctx, rep):
         raise NotImplementedError
+
+    def column(self, units: dict, field: str) -> np.ndarray:
+        """One number per unit, (U,)."""
+        return np.array([units[u][field] for u in units], dtype=float)
+
+    def hourly(self, units: dict, field: str, ctx) -> np.ndarray:
+        """A profile parameter for every unit, (U, T); its kind comes from its declaration."""
+        kind = self.params[field].profile
+        return np.array([ctx.profile(units[u][field], kind, f"{self.key}.{u}.{field}")
+                         for u in units]).reshape(len(units), ctx.n)
+
+    def in_service(self, units: dict, ctx) -> np.ndarray:
+        """1 from each unit's in-service date on, (U, T)."""
+        return np.array([ctx.in_service(units[u]["in_service"]) for u in units]).reshape(len(units), ctx.n)
 
     def check_buses(self, units: dict, ctx, field="bus"):
         for u, spec in units.items():

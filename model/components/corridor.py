@@ -46,14 +46,13 @@ class Corridor(Family):
             if units[u]["from_bus"] == units[u]["to_bus"]:
                 key = f"{self.key}.{u}.to_bus"
                 raise InputError(ctx.scenario.file_of(key), key, "expected a bus other than from_bus")
-        avail = np.array([ctx.profile(units[u]["availability"], "availability", f"{self.key}.{u}.availability")
-                          for u in names]).reshape(len(names), ctx.n)
-        cap = np.array([units[u]["capacity_mw"] for u in names], dtype=float)
+        avail = self.hourly(units, "availability", ctx)
+        cap = self.column(units, "capacity_mw")
         rev = np.array([units[u]["capacity_reverse_mw"] if units[u]["capacity_reverse_mw"] is not None
                         else units[u]["capacity_mw"] for u in names], dtype=float)
         return Data(names, [units[u]["from_bus"] for u in names], [units[u]["to_bus"] for u in names],
                     cap[:, None] * avail, rev[:, None] * avail,
-                    np.array([units[u]["loss"] for u in names], dtype=float))
+                    self.column(units, "loss"))
 
     def build(self, lp, d, ctx):
         fwd = lp.var("Corridor-forward", d.units, 0.0, d.fwd)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import partial
+
 import numpy as np
 
 from ..schema import REQUIRED, Param
@@ -59,11 +61,10 @@ class CSP(Family):
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
         names = list(units)
-        col = lambda k: np.array([units[u][k] for u in names], dtype=float)  # noqa: E731
+        col = partial(self.column, units)
         P, eta = col("turbine_mw"), col("power_block_efficiency")
-        on = np.array([ctx.in_service(units[u]["in_service"]) for u in names]).reshape(len(names), ctx.n)
-        phi = np.array([ctx.profile(units[u]["field"], "availability", f"{self.key}.{u}.field")
-                        for u in names]).reshape(len(names), ctx.n)
+        on = self.in_service(units, ctx)
+        phi = self.hourly(units, "field", ctx)
         field_design = col("solar_multiple") * P / eta
         return Data(names, [units[u]["bus"] for u in names], P, P[:, None] * on,
                     field_design[:, None] * phi * on, (col("storage_hours") * P / eta)[:, None] * on,

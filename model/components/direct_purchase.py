@@ -70,7 +70,7 @@ class DirectPurchase(Family):
                 ctx.demand[bus] += load[i]
         return Data(names, [units[u]["bus"] for u in names], load, lb, ub,
                     np.array([units[u]["shiftable"] for u in names]),
-                    np.array([units[u]["tariff_cny_per_mwh"] for u in names], dtype=float))
+                    self.column(units, "tariff_cny_per_mwh"))
 
     def build(self, lp, d, ctx):
         idx = np.flatnonzero(d.shiftable > 0)

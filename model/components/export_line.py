@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import partial
+
 import numpy as np
 
 from ..schema import REQUIRED, Param
@@ -71,16 +73,13 @@ class ExportLine(Family):
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
         names = list(units)
-        col = lambda k: np.array([units[u][k] for u in names], dtype=float)  # noqa: E731
+        col = partial(self.column, units)
         cap = col("capacity_mw")
         limit = np.array([cap[i] if units[u]["operating_limit_mw"] is None else units[u]["operating_limit_mw"]
                           for i, u in enumerate(names)], dtype=float)
         rating = np.minimum(cap, np.maximum(limit, 0.0))
-        avail = np.array([ctx.profile(units[u]["availability"], "availability", f"{self.key}.{u}.availability")
-                          for u in names]).reshape(len(names), ctx.n)
-        price = np.array([ctx.profile(units[u]["price_cny_per_mwh"], "price", f"{self.key}.{u}.price_cny_per_mwh")
-                          for u in names]).reshape(len(names), ctx.n)
-        ub = rating[:, None] * avail
+        price = self.hourly(units, "price_cny_per_mwh", ctx)
+        ub = rating[:, None] * self.hourly(units, "availability", ctx)
         loss = col("loss")
         return Data(names, [units[u]["bus"] for u in names], rating, ub, col("min_load")[:, None] * ub,
                     (1 - loss)[:, None] * price - col("tariff_cny_per_mwh")[:, None], loss,

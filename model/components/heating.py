@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import partial
+
 import numpy as np
 
 from ..errors import InputError
@@ -77,7 +79,7 @@ class Heating(Family):
             heat[i] = s["annual_heat_mwh"] * hdd / hdd_per_year if hdd_per_year > 0 else 0.0
             allowed = np.ones(24) if s["allowed_hours"] is None else np.array(s["allowed_hours"], dtype=float)
             p_max[i] = s["boiler_mw"] * allowed[hour]
-        col = lambda k: np.array([units[u][k] for u in names], dtype=float)  # noqa: E731
+        col = partial(self.column, units)
         return Data(names, [units[u]["bus"] for u in names], heat, p_max, col("storage_mwh_th"), col("cop"),
                     col("storage_loss_per_h"), col("tariff_cny_per_mwh"))
 

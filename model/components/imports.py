@@ -39,10 +39,8 @@ class Import(Family):
         self.check_buses(units, ctx)
         names = list(units)
         bus = [units[u]["bus"] for u in names]
-        ub = np.array([units[u]["capacity_mw"] for u in names], dtype=float)[:, None] * np.ones(ctx.n)
-        price = np.array([ctx.profile(units[u]["price_cny_per_mwh"], "price", f"{self.key}.{u}.price_cny_per_mwh")
-                          for u in names])
-        return Data(names, bus, ub.reshape(len(names), ctx.n), price.reshape(len(names), ctx.n))
+        ub = self.column(units, "capacity_mw")[:, None] * np.ones(ctx.n)
+        return Data(names, bus, ub, self.hourly(units, "price_cny_per_mwh", ctx))
 
     def build(self, lp, d, ctx):
         p = lp.var("Import-p", d.units, 0.0, d.ub, cost=d.price, role="import")

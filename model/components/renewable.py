@@ -42,11 +42,9 @@ class Renewable(Family):
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
         names = list(units)
-        cap = np.array([units[u]["capacity_mw"] for u in names])
-        avail = np.array([ctx.profile(units[u]["availability"], "availability",
-                                      f"{self.key}.{u}.availability") for u in names]).reshape(len(names), ctx.n)
-        return Data(names, [units[u]["bus"] for u in names], cap, cap[:, None] * avail,
-                    np.array([units[u]["vom_cny_per_mwh"] for u in names]))
+        cap = self.column(units, "capacity_mw")
+        return Data(names, [units[u]["bus"] for u in names], cap,
+                    cap[:, None] * self.hourly(units, "availability", ctx), self.column(units, "vom_cny_per_mwh"))
 
     def build(self, lp, d, ctx):
         penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]

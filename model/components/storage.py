@@ -44,9 +44,8 @@ class Storage(Family):
         self.check_buses(units, ctx)
         names = list(units)
         rows = [self.ratings(units[u], f"{self.key}.{u}", ctx) for u in names]
-        on = np.array([ctx.in_service(units[u]["in_service"]) for u in names]).reshape(len(names), ctx.n)
-        col = lambda i: np.array([r[i] for r in rows], dtype=float)  # noqa: E731
-        p_in, p_out, energy, eta_in, eta_out, loss, cost = (col(i) for i in range(7))
+        on = self.in_service(units, ctx)
+        p_in, p_out, energy, eta_in, eta_out, loss, cost = np.array(rows, dtype=float).reshape(len(names), 7).T
         return Data(names, [units[u]["bus"] for u in names], p_in[:, None] * on, p_out[:, None] * on,
                     energy[:, None] * on, eta_in, eta_out, loss, cost, energy)
 

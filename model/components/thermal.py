@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import partial
+
 import numpy as np
 
 from ..schema import REQUIRED, Param
@@ -83,12 +85,9 @@ class Thermal(Family):
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
         names = list(units)
-        col = lambda k: np.array([units[u][k] for u in names], dtype=float)  # noqa: E731
+        col = partial(self.column, units)
         cap = col("capacity_mw")
-        avail = np.array([ctx.profile(units[u]["availability"], "availability",
-                                      f"{self.key}.{u}.availability") for u in names]).reshape(len(names), ctx.n)
-        on = np.array([ctx.in_service(units[u]["in_service"]) for u in names]).reshape(len(names), ctx.n)
-        k = cap[:, None] * avail * on
+        k = cap[:, None] * self.hourly(units, "availability", ctx) * self.in_service(units, ctx)
         must = np.zeros_like(k)
         if self.chp:
             for i, u in enumerate(names):
