@@ -51,6 +51,8 @@ def cmd_run(argv):
     from .pipeline import run  # heavy imports only when solving
 
     result = run(args.scenario, mode=args.mode, out=args.out, overrides=_parse_set(args.set), log=args.log)
+    for warning in result.summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     print(format_summary(result.summary, result.folder))
     return 0 if result.summary["checks"]["ok"] else 1
 
@@ -66,6 +68,8 @@ def cmd_validate(argv):
         sc = scenario_mod.load(path)
         built = prepare(sc)
         units = sum(len(sc.values[key]) for key in built.data)
+        for warning in built.ctx.profiles.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         print(f"ok: {path} ({sc.name}: {built.ctx.n} h from {built.ctx.index[0]:%Y-%m-%d}, "
               f"{units} units, mode {built.ctx.mode})")
     return 0
@@ -92,7 +96,8 @@ def _fmt_twh(mwh):
 
 def format_summary(s: dict, folder) -> str:
     """The short labelled summary printed after a run."""
-    lines = [f"Scenario {s['scenario']} ({s['mode']} mode): {s['hours']} h from {s['period'][0][:10]}, "
+    weather = f", weather year {s['weather_year']}" if s["weather_year"] is not None else ""
+    lines = [f"Scenario {s['scenario']} ({s['mode']} mode): {s['hours']} h from {s['period'][0][:10]}{weather}, "
              f"solver status {s['status']}"]
     share = s["export_share_of_target"]
     lines.append(f"Export          {_fmt_twh(s['export_mwh'])} = {s['export_yi_kwh']:.1f} 亿千瓦时")

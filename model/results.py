@@ -109,6 +109,8 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "cost_cny": costs,
         "export_revenue_cny": revenue,
         "mean_price_cny_per_mwh": {b: float(np.average(rep.hourly[f"Bus-price[{b}]"], weights=w)) for b in ctx.buses},
+        "weather_year": ctx.values["weather_year"],
+        "warnings": list(ctx.profiles.warnings),
         "balance_max_abs_mw": checks["balance_max_abs_mw"],
         "checks": checks,
         "lp_size": {"columns": int(lp.compiled.shape[1]), "rows": int(lp.compiled.shape[0]),

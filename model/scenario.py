@@ -166,6 +166,7 @@ def check(scenario: Scenario) -> dict:
             raise InputError(file_of(key), key, unknown_key_message(key, valid))
     top = {k: v for k, v in raw.items() if k in settings.TOP}
     values = check_section(top, settings.TOP, file_of, "")
+    _fill_file_names(raw, "", values["weather_year"], file_of)
     if values["name"] is None:
         values["name"] = scenario.path.stem
     for section, params in settings.SECTIONS.items():
@@ -176,6 +177,24 @@ def check(scenario: Scenario) -> dict:
     for key, family in families.items():
         values[key] = _units(raw.get(key), family.params, file_of, key)
     return values
+
+
+def _fill_file_names(node, key, weather_year, file_of):
+    """Put the weather year into profile file names such as ``jiuquan_w{weather_year:02d}.parquet``."""
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("file"), str) and "column" in node:
+        if "{" in node["file"]:
+            if weather_year is None and "weather_year" in node["file"]:
+                raise InputError(file_of(key), f"{key}.file", "names {weather_year}, but the scenario sets no "
+                                 "weather_year")
+            try:
+                node["file"] = node["file"].format(weather_year=weather_year)
+            except (KeyError, IndexError, ValueError) as e:
+                raise InputError(file_of(key), f"{key}.file", f"cannot fill the file name template: {e}") from None
+        return
+    for k, v in node.items():
+        _fill_file_names(v, f"{key}.{k}" if key else str(k), weather_year, file_of)
 
 
 def _units(raw, params, file_of, section) -> dict:

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ class ProfileRef:
     values: tuple[float, ...] | None = None
     file: str | None = None
     column: str | None = None
+    timezone: str | None = None  # of naive timestamps in the file
 
 
 @dataclass(frozen=True)
@@ -176,10 +178,18 @@ def _profile(value, param, file, key):
         return ProfileRef(values=tuple(_profile_number(v, param, file, f"{key}[{i}]")
                                        for i, v in enumerate(value)))
     if isinstance(value, dict):
-        unknown = set(value) - {"file", "column"}
+        unknown = set(value) - {"file", "column", "timezone"}
         if unknown or not isinstance(value.get("file"), str) or not isinstance(value.get("column"), str):
-            raise InputError(file, key, f"expected {{file: PATH, column: NAME}}, got {value!r}")
-        return ProfileRef(file=value["file"], column=value["column"])
+            raise InputError(file, key, f"expected {{file: PATH, column: NAME}} (and optionally timezone: "
+                             f"NAME), got {value!r}")
+        tz = value.get("timezone")
+        if tz is not None:
+            try:
+                zoneinfo.ZoneInfo(str(tz))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise InputError(file, f"{key}.timezone", f"unknown time zone {tz!r}; expected a name such "
+                                 "as UTC or Asia/Shanghai") from None
+        return ProfileRef(file=value["file"], column=value["column"], timezone=tz)
     raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
 
 

@@ -8,6 +8,8 @@ TOP = {
     "name": Param("-", None, "Run name; results go to results/<name>/. Defaults to the file name.",
                   kind="string"),
     "description": Param("-", "", "Free text shown in reports.", kind="string"),
+    "weather_year": Param("-", None, "Weather year: fills {weather_year} in profile file names, e.g. "
+                          "../data/weather/jiuquan_w{weather_year:02d}.parquet.", kind="integer", min=1),
     "mode": Param("-", "dispatch", "dispatch: cost-optimal operation, export is an outcome; target: "
                   "dispatch with a soft annual export target; max-export: the export ceiling.",
                   kind="choice", choices=MODES),
