@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
-from . import modes, network
+from . import modes, network, settings
 from .components import FAMILIES
 from .context import Context
 from .lp import LinearProgram, gc_paused
@@ -29,16 +31,43 @@ def prepare(scenario: Scenario, mode: str | None = None) -> Built:
     return Built(ctx, data)
 
 
+def _declare(lp: LinearProgram, built: Built):
+    for f in built.families:
+        f.build(lp, built.data[f.key], built.ctx)
+    network.build(lp, built.ctx)
+    modes.build(lp, built.ctx)
+
+
 def build(scenario: Scenario, mode: str | None = None) -> Built:
     built = prepare(scenario, mode)
     ctx = built.ctx
     lp = LinearProgram(ctx.n, ctx.weights, hour_index=ctx.index)
     with gc_paused():
-        for f in built.families:
-            f.build(lp, built.data[f.key], ctx)
-        network.build(lp, ctx)
-        modes.build(lp, ctx)
+        _declare(lp, built)
         lp.set_objective()
         lp.compile()
     built.lp = lp
     return built
+
+
+def numbers(scenario: Scenario, mode: str | None = None) -> tuple[Built, LinearProgram]:
+    """A point's data and its LP numbers (bounds, costs, right-hand sides), without Pyomo."""
+    built = prepare(scenario, mode)
+    shadow = LinearProgram(built.ctx.n, built.ctx.weights, record_only=True)
+    _declare(shadow, built)
+    return built, shadow
+
+
+def structure_key(scenario: Scenario, mode: str | None = None) -> str:
+    """Equal for two scenarios whose models differ only in numbers: the values of every
+    structural parameter, the units of every family, the mode and the hours."""
+    v = scenario.values
+    parts = {"mode": mode or v["mode"], "time": v["time"], "buses": sorted(v["buses"])}
+    for section, params in settings.SECTIONS.items():
+        parts[section] = {k: v[section][k] for k, p in params.items() if p.structural}
+    parts["top"] = {k: v[k] for k, p in settings.TOP.items() if p.structural}
+    for f in FAMILIES:
+        parts[f.key] = {u: {k: spec[k] for k, p in f.params.items() if p.structural}
+                        for u, spec in v[f.key].items()}
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

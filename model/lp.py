@@ -23,6 +23,10 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = float("inf")
+
+
+class StructureChanged(Exception):
+    """A point's model differs from a built one in more than its numbers."""
 SENSES = ("<=", ">=", "==")
 
 
@@ -52,7 +56,8 @@ class VarBlock:
     ub: np.ndarray
     cost: np.ndarray  # objective coefficient per MWh (or per unit for non-hourly), before weights
     role: str
-    component: pyo.Var
+    component: pyo.Var | None  # None in a record-only build
+    items: dict  # index -> Pyomo variable, what var() returned
     cols: np.ndarray | None = None  # column index per entry, -1 if the compiler dropped it
 
 
@@ -63,7 +68,7 @@ class ConBlock:
     hours: list | None
     sense: str
     rhs: np.ndarray
-    component: pyo.Constraint
+    component: pyo.Constraint | None  # None in a record-only build
     rows: np.ndarray | None = None
 
 
@@ -97,6 +102,9 @@ class LinearProgram:
     constant: float = 0.0
     compiled: Compiled | None = None
     hour_index: object = None  # for messages: the local time of each hour (a DatetimeIndex)
+    # Record-only: keep the numbers (bounds, costs, right-hand sides) and build nothing. The same
+    # family code then tells a built model the numbers of another point (update_numbers).
+    record_only: bool = False
 
     @property
     def hours(self):
@@ -116,6 +124,9 @@ class LinearProgram:
         cost = np.broadcast_to(np.asarray(cost, dtype=float), shape)
         if np.any(lb > ub + 1e-9):
             raise ValueError(f"{name}: lower bound above upper bound")
+        if self.record_only:
+            self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, None, {})
+            return {}
         pos = {u: i for i, u in enumerate(units)}
         lo = np.where(np.isfinite(lb), lb, np.nan).tolist()
         hi = np.where(np.isfinite(ub), ub, np.nan).tolist()
@@ -129,8 +140,9 @@ class LinearProgram:
                 return _none(lo[pos[u]]), _none(hi[pos[u]])
             comp = pyo.Var(units, bounds=bounds, dense=True)
         self.model.add_component(name, comp)
-        self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, comp)
-        return dict(comp.items())
+        items = dict(comp.items())
+        self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, comp, items)
+        return items
 
     def con(self, name, units, rule, sense, rhs=0.0, hours=None, hourly=True):
         """Declare ``name[unit, t]``: ``rule(u, t) <sense> rhs``; ``rule`` holds no constant.
@@ -146,6 +158,9 @@ class LinearProgram:
             hpos = {t: j for j, t in enumerate(hours)}
         else:
             rhs = np.broadcast_to(np.asarray(rhs, dtype=float), (len(units),))
+        if self.record_only:
+            self.cons[name] = ConBlock(name, units, hours if hourly else None, sense, rhs, None)
+            return None
         upos = {u: i for i, u in enumerate(units)}
         r = rhs.tolist()
 
@@ -216,6 +231,33 @@ class LinearProgram:
         )
         return self.compiled
 
+
+    def signature(self) -> tuple:
+        """What must match for two builds to share a constraint matrix."""
+        return (tuple((b.name, tuple(b.units), b.lb.shape, b.role) for b in self.vars.values()),
+                tuple((b.name, tuple(b.units), b.rhs.shape, b.sense) for b in self.cons.values()))
+
+    def update_numbers(self, shadow: "LinearProgram"):
+        """Take the bounds, costs and right-hand sides of a record-only build of another point."""
+        if shadow.signature() != self.signature():
+            raise StructureChanged("the point changes the model's structure; it needs its own build")
+        c = self.compiled
+        for name, b in self.vars.items():
+            new = shadow.vars[name]
+            b.lb, b.ub, b.cost = new.lb, new.ub, new.cost
+            keep = b.cols >= 0
+            cols = b.cols[keep]
+            c.col_lower[cols], c.col_upper[cols] = b.lb[keep], b.ub[keep]
+            c.c[cols] = (b.cost * self.weights if b.hourly else b.cost)[keep]
+        for name, b in self.cons.items():
+            b.rhs = shadow.cons[name].rhs
+            keep = b.rows >= 0
+            rows, rhs = b.rows[keep], b.rhs[keep]
+            if b.sense in ("==", ">="):
+                c.row_lower[rows] = rhs
+            if b.sense in ("==", "<="):
+                c.row_upper[rows] = rhs
+        self.constant = c.offset = shadow.constant
 
     # ---------------------------------------------------------------- names of rows and columns
     def row_name(self, row: int) -> str:

@@ -34,15 +34,18 @@ def build(lp, ctx):
         return
     penalty = ctx.values["target"]["shortfall_penalty_cny_per_mwh"]
     short = lp.var("System-shortfall", ["system"], 0.0, cost=penalty, hourly=False)
-    coefs, variables = [1.0], [short["system"]]
-    for role, sign in target_roles(ctx).items():
-        w = (sign * ctx.weights).tolist()
-        for b in lp.blocks(role):
-            for u in b.units:
-                coefs.extend(w)
-                variables.extend(b.component[u, t] for t in lp.hours)
-    lp.con("System-export_target", ["system"], lambda _: linear(coefs, variables), ">=",
-           target_mwh(ctx), hourly=False)
+
+    def body(_):
+        coefs, variables = [1.0], [short["system"]]
+        for role, sign in target_roles(ctx).items():
+            w = (sign * ctx.weights).tolist()
+            for b in lp.blocks(role):
+                for u in b.units:
+                    coefs.extend(w)
+                    variables.extend(b.items[u, t] for t in lp.hours)
+        return linear(coefs, variables)
+
+    lp.con("System-export_target", ["system"], body, ">=", target_mwh(ctx), hourly=False)
 
 
 def stage_one_cost(lp) -> np.ndarray:

@@ -50,6 +50,10 @@ class Param:
     profile: str = ""  # for kind == "profile": a key of PROFILE_KINDS
     below_max: bool = False  # the maximum itself is excluded (losses < 1)
     above_min: bool = False  # the minimum itself is excluded (efficiencies > 0)
+    # Structural: the value enters the constraint matrix or decides which rows exist, so a
+    # change needs a rebuild. Every other parameter only moves bounds, costs or right-hand
+    # sides, and a built model is updated in place (sweeps re-solve without rebuilding).
+    structural: bool = False
 
     @property
     def required(self) -> bool:

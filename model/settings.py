@@ -12,13 +12,13 @@ TOP = {
                           "../data/weather/jiuquan_w{weather_year:02d}.parquet.", kind="integer", min=1),
     "mode": Param("-", "dispatch", "dispatch: cost-optimal operation, export is an outcome; target: "
                   "dispatch with a soft annual export target; max-export: the export ceiling.",
-                  kind="choice", choices=MODES),
+                  kind="choice", choices=MODES, structural=True),
 }
 
 TIME = {
     "start": Param("date", "2019-01-01", "First modelled hour, 00:00 local time (Asia/Shanghai).",
-                   kind="date"),
-    "hours": Param("h", 8760, "Number of modelled hours.", kind="integer", min=1),
+                   kind="date", structural=True),
+    "hours": Param("h", 8760, "Number of modelled hours.", kind="integer", min=1, structural=True),
 }
 
 SYSTEM = {
@@ -33,7 +33,7 @@ TARGET = {
                         "shorter than a year use the pro-rata share of their hours.", min=0),
     "net_of_imports": Param("-", True, "Measure the target on export minus imports from the "
                             "provincial grid, so it cannot be met by passing provincial power through "
-                            "(assumption: the work report means the city's own output).", kind="bool"),
+                            "(assumption: the work report means the city's own output).", kind="bool", structural=True),
     "shortfall_penalty_cny_per_mwh": Param("CNY/MWh", 2000.0, "Price of each MWh short of the "
                                            "target in target mode; the target price never exceeds "
                                            "it.", min=0),
@@ -41,7 +41,7 @@ TARGET = {
 
 SOLVER = {
     "method": Param("-", "choose", "HiGHS LP method.", kind="choice",
-                    choices=("choose", "simplex", "ipm", "pdlp")),
+                    choices=("choose", "simplex", "ipm", "pdlp"), structural=True),
     "time_limit_s": Param("s", 3600.0, "Solver time limit.", min=0),
     "threads": Param("-", 0, "HiGHS threads (0: HiGHS decides).", kind="integer", min=0),
 }

@@ -60,6 +60,19 @@ def handoff(h: highspy.Highs, lp: LinearProgram):
     h.passModel(hl)
 
 
+def push_numbers(h: highspy.Highs, lp: LinearProgram):
+    """Send the LP's current bounds, costs and right-hand sides to a loaded HiGHS model; HiGHS
+    keeps its basis, so the next run starts warm."""
+    c = lp.compiled
+    n_row, n_col = c.shape
+    cols = np.arange(n_col, dtype=np.int32)
+    rows = np.arange(n_row, dtype=np.int32)
+    h.changeColsBounds(n_col, cols, c.col_lower, c.col_upper)
+    h.changeColsCost(n_col, cols, c.c)
+    h.changeRowsBounds(n_row, rows, c.row_lower, c.row_upper)
+    h.changeObjectiveOffset(c.offset)
+
+
 def _run(h: highspy.Highs, lp: LinearProgram, stage: str):
     h.run()
     status = h.getModelStatus()
@@ -94,10 +107,12 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
     solve_s = time.perf_counter() - t0
     sol = h.getSolution()
     n_row = lp.compiled.shape[0]
-    info = h.getInfo()
-    return Solution(lp, np.asarray(sol.col_value), np.asarray(sol.row_dual)[:n_row],
-                    np.asarray(sol.col_dual), info.objective_function_value,
-                    h.modelStatusToString(h.getModelStatus())), solve_s
+    solution = Solution(lp, np.asarray(sol.col_value), np.asarray(sol.row_dual)[:n_row],
+                        np.asarray(sol.col_dual), h.getInfo().objective_function_value,
+                        h.modelStatusToString(h.getModelStatus()))
+    if h.getNumRow() > n_row:  # leave the model as it was handed over, for the next point
+        h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
+    return solution, solve_s
 
 
 def diagnose(h: highspy.Highs, lp: LinearProgram, status) -> str:

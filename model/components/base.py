@@ -13,7 +13,7 @@ import numpy as np
 
 from ..schema import Param
 
-BUS = Param("-", "jiuquan", "Bus the unit connects to.", kind="string")
+BUS = Param("-", "jiuquan", "Bus the unit connects to.", kind="string", structural=True)
 HEAT_SEASON_START = Param("MM-DD", "11-01", "First day of the heating season (assumption: Gansu's "
                           "statutory season, 1 Nov to 31 Mar).", kind="monthday")
 HEAT_SEASON_END = Param("MM-DD", "03-31", "Last day of the heating season.", kind="monthday")

@@ -30,12 +30,14 @@ class Corridor(Family):
     key, name = "corridors", "Corridor"
     doc = "Transmission between buses."
     params = {
-        "from_bus": Param("-", REQUIRED, "Sending bus of the forward direction.", kind="string"),
-        "to_bus": Param("-", REQUIRED, "Receiving bus of the forward direction.", kind="string"),
+        "from_bus": Param("-", REQUIRED, "Sending bus of the forward direction.", kind="string",
+                          structural=True),
+        "to_bus": Param("-", REQUIRED, "Receiving bus of the forward direction.", kind="string",
+                        structural=True),
         "capacity_mw": Param("MW", REQUIRED, "Forward capacity.", min=0),
         "capacity_reverse_mw": Param("MW", None, "Reverse capacity; none: the forward capacity.", min=0),
         "availability": Param("-", 1.0, "Hourly available fraction.", kind="profile", profile="availability"),
-        "loss": Param("-", 0.0, "Fraction lost in transit.", min=0, max=1, below_max=True),
+        "loss": Param("-", 0.0, "Fraction lost in transit.", min=0, max=1, below_max=True, structural=True),
     }
 
     def prepare(self, units, ctx):

@@ -49,9 +49,9 @@ class CSP(Family):
                                 "load (assumption: typical of tower plants with long storage).", min=0),
         "storage_hours": Param("h", 11.0, "Heat storage, in hours of the turbine at full load.", min=0),
         "power_block_efficiency": Param("-", 0.40, "Electricity per unit of heat (assumption: "
-                                        "molten-salt tower steam cycle).", min=0, max=1, above_min=True),
+                                        "molten-salt tower steam cycle).", min=0, max=1, above_min=True, structural=True),
         "storage_loss_per_h": Param("1/h", 0.001, "Fraction of stored heat lost each hour "
-                                    "(assumption: about 2.4% a day).", min=0, max=1, below_max=True),
+                                    "(assumption: about 2.4% a day).", min=0, max=1, below_max=True, structural=True),
         "field": Param("-", REQUIRED, "Field heat output as a fraction of its design output (DNI "
                        "driven).", kind="profile", profile="availability"),
         "vom_cny_per_mwh": Param("CNY/MWh", 20.0, "Variable O&M per MWh sent out (assumption).", min=0),

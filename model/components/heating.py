@@ -50,10 +50,10 @@ class Heating(Family):
         "heat_season_end": HEAT_SEASON_END,
         "boiler_mw": Param("MW", REQUIRED, "Electric input capacity of the boilers or heat pumps.", min=0),
         "cop": Param("-", 0.98, "Heat per unit of electricity (assumption: electric boilers 0.98; heat "
-                     "pumps 2-3).", min=0, above_min=True),
+                     "pumps 2-3).", min=0, above_min=True, structural=True),
         "storage_mwh_th": Param("MWh_th", 0.0, "Heat storage.", min=0),
         "storage_loss_per_h": Param("1/h", 0.005, "Fraction of stored heat lost each hour (assumption).",
-                                    min=0, max=1, below_max=True),
+                                    min=0, max=1, below_max=True, structural=True),
         "allowed_hours": Param("-", None, "Local-hour windows in which the boilers may run, e.g. the "
                                "valley-tariff windows ['8-14', '20-24']; none: any hour.", kind="windows"),
         "tariff_cny_per_mwh": Param("CNY/MWh", 0.0, "Preferential heating tariff, for the report.", min=0),

@@ -39,9 +39,9 @@ COMMON = {
                           "outages).", kind="profile", profile="availability"),
     "min_stable_load": Param("-", 0.4, "Minimum output as a fraction of committed capacity "
                              "(assumption: Chinese coal units after flexibility retrofits run down to "
-                             "30-40%).", min=0, max=1),
+                             "30-40%).", min=0, max=1, structural=True),
     "ramp_per_h": Param("1/h", 1.0, "Largest hourly change of output as a fraction of capacity; 1 "
-                        "means no ramp constraint is needed.", min=0, max=1),
+                        "means no ramp constraint is needed.", min=0, max=1, structural=True),
     "heat_rate_tce_per_mwh": Param("tce/MWh", 0.31, "Standard coal burned per MWh (assumption: "
                                    "310 gce/kWh, a subcritical-supercritical mix).", min=0),
     "fuel_price_cny_per_tce": Param("CNY/tce", COAL_PRICE_CNY_PER_TCE, "Coal price per tonne of "
