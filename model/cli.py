@@ -17,7 +17,7 @@ from .errors import InputError, SolveError
 from .settings import MODES
 
 DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
-SUBCOMMANDS = ("validate", "schema")
+SUBCOMMANDS = ("validate", "sweep", "schema")
 
 
 def _parse_set(items):
@@ -73,6 +73,39 @@ def cmd_validate(argv):
         print(f"ok: {path} ({sc.name}: {built.ctx.n} h from {built.ctx.index[0]:%Y-%m-%d}, "
               f"{units} units, mode {built.ctx.mode})")
     return 0
+
+
+def cmd_sweep(argv):
+    p = argparse.ArgumentParser(prog="run.py sweep", description="Run a batch of variants of a scenario "
+                                "(see scenarios/sweeps/). Finished points are kept: running the same command "
+                                "again runs only the missing ones.")
+    p.add_argument("sweep", help="sweep file (YAML)")
+    p.add_argument("--workers", type=int, help="local worker processes (default: one a core)")
+    p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--out", default=None, help="folder for sweeps (default: results/sweeps)")
+    args = p.parse_args(argv)
+    from .sweeps import runner
+
+    out = runner.run(args.sweep, workers=args.workers, scheduler=args.scheduler,
+                     out_root=args.out or runner.SWEEPS)
+    print(format_sweep(out))
+    return 0 if out.failed == 0 else 1
+
+
+def format_sweep(out) -> str:
+    df = out.table
+    lines = [f"{out.total} points: {out.ok} ok, {out.failed} failed ({out.ran} solved now); "
+             f"table: {out.folder}/points.parquet and points.csv"]
+    ok = df[df["status"] == "ok"] if len(df) else df
+    if len(ok):
+        twh = ok["export_twh"]
+        lines.append(f"export: min {twh.min():.2f}, median {twh.median():.2f}, max {twh.max():.2f} TWh; "
+                     f"target reached in {ok['target_reached'].astype(bool).mean():.0%} of points")
+        lines.append(f"time a point: build {ok['build_s'].median():.2f} s, solve {ok['solve_s'].median():.2f} s "
+                     f"(medians); model re-used in {ok['reused_model'].astype(bool).mean():.0%} of points")
+    for _, row in df[df["status"] != "ok"].head(5).iterrows():
+        lines.append(f"failed point {row['point']}: {row['error']}")
+    return "\n".join(lines)
 
 
 def cmd_schema(argv):
@@ -138,7 +171,7 @@ def format_summary(s: dict, folder) -> str:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"validate": cmd_validate, "schema": cmd_schema}
+    commands = {"validate": cmd_validate, "sweep": cmd_sweep, "schema": cmd_schema}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])

@@ -1,4 +1,4 @@
-"""Atomic writes: a run folder appears whole or not at all."""
+"""Atomic writes: a run folder or a file appears whole or not at all."""
 
 from __future__ import annotations
 
@@ -34,3 +34,20 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextmanager
+def atomic_file(path, mode="w", **kwargs):
+    """Yield a handle to a temporary file beside ``path``; on success it replaces ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    os.close(fd)
+    try:
+        with open(tmp, mode, **kwargs) as fh:
+            yield fh
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -6,9 +6,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import build as builder
-from . import checks, results, scenario, solve
+from . import checks, results, scenario
 from .output import atomic_dir
+from .resolve import Resolver
 
 RESULTS = Path("results")
 
@@ -25,21 +25,22 @@ def run(path, mode=None, out=None, overrides=(), write=True, log=False) -> RunRe
     """Solve one scenario. Input errors are raised before anything is written."""
     t0 = time.perf_counter()
     sc = scenario.load(path, overrides)
-    built = builder.build(sc, mode)
-    t_built = time.perf_counter()
-    h = solve.new_highs(built.ctx.values["solver"], log)
-    solve.handoff(h, built.lp)
-    t_handoff = time.perf_counter()
-    sol, solve_s = solve.solve_loaded(h, built.lp, built.ctx)
+    load_s = time.perf_counter() - t0
+    point = Resolver(log).solve(sc, mode)
+    timings = dict(point.timings)
+    timings["build_s"] += load_s  # from reading the scenario until the solver starts
+    timings["model_build_s"] += load_s
+    folder = (Path(out) if out else RESULTS / sc.name) if write else None
+    return finish(point.built, point.solution, timings, folder)
+
+
+def finish(built, sol, timings: dict, folder: Path | None) -> RunResult:
+    """Report, check, summarise and (if ``folder``) write a solved point."""
     rep = results.collect(built, sol)
     check = checks.run_checks(built.lp, sol, rep)
-    timings = {"build_s": t_handoff - t0, "model_build_s": t_built - t0, "handoff_s": t_handoff - t_built,
-               "solve_s": solve_s}
     summary = results.summary(built, sol, rep, check, timings)
-    folder = None
-    if write:
+    if folder is not None:
         t_write = time.perf_counter()
-        folder = Path(out) if out else RESULTS / sc.name
         with atomic_dir(folder) as tmp:
             results.write_run(tmp, built, rep)
             summary["write_s"] = time.perf_counter() - t_write

@@ -3,8 +3,8 @@
 A point whose structural parameters (``Param.structural``) equal the built model's takes its
 bounds, costs and right-hand sides from a record-only build (no Pyomo), pushes them into the
 HiGHS model that is already loaded, and re-solves from the previous basis. Any other point is
-built afresh. ``cold=True`` drops the basis first: sweeps do that now and then, as a check that
-warm starts reach the same optimum.
+built afresh. ``resolve_cold`` solves the loaded point again without a basis: sweeps do that
+now and then, as a check that warm starts reach the same optimum.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Resolver:
         self.key = None
         self.h = None
 
-    def solve(self, scenario, mode=None, cold=False) -> Point:
+    def solve(self, scenario, mode=None) -> Point:
         t0 = time.perf_counter()
         key = builder.structure_key(scenario, mode)
         reused = self.built is not None and key == self.key
@@ -44,8 +44,6 @@ class Resolver:
                 point.lp = self.built.lp
                 self.built = point
                 solve.push_numbers(self.h, point.lp)
-                if cold:
-                    self.h.clearSolver()
             except StructureChanged:
                 reused = False
         t_built = time.perf_counter()
@@ -60,3 +58,9 @@ class Resolver:
         timings = {"build_s": t_handoff - t0, "model_build_s": t_built - t0,
                    "handoff_s": t_handoff - t_built, "solve_s": solve_s}
         return Point(self.built, sol, timings, reused)
+
+    def resolve_cold(self) -> float:
+        """Solve the loaded point again without its basis; the objective."""
+        self.h.clearSolver()
+        sol, _ = solve.solve_loaded(self.h, self.built.lp, self.built.ctx)
+        return sol.objective

@@ -42,7 +42,7 @@ class Scenario:
         return str(self.path)
 
 
-def _read_yaml(path: Path) -> dict:
+def read_yaml(path: Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -99,7 +99,7 @@ def _load_raw(path: Path, chain: tuple) -> tuple[dict, dict]:
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise InputError(chain[-1], "extends", f"cycle of extends: {cycle}")
-    data = _read_yaml(path)
+    data = read_yaml(path)
     _absolute_profile_paths(data, path.parent)
     origins: dict = {}
     parents = data.pop("extends", None)

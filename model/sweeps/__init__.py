@@ -1,0 +1,1 @@
+"""Batch sensitivity sweeps: designs, point storage, workers, and the Dask runner."""

@@ -1,0 +1,122 @@
+"""Sweep files and the points they describe.
+
+A sweep file names a base scenario and the scenario keys to vary, in one of four designs:
+
+    name: wind_x_line                    # default: the file name
+    base: ../jiuquan_2019.yaml           # relative to the sweep file
+    mode: target                         # optional: overrides the scenario's mode
+    fixed: {solver.time_limit_s: 600}    # optional: the same overrides at every point
+    cold_check_every: 10                 # optional: solve every Nth point cold as well
+    design: grid                         # grid | one-at-a-time | latin-hypercube | weather-years
+    parameters:
+      wind.jiuquan_wind.capacity_mw: [8000, 10450, 13000]      # grid: values; every combination
+      export_lines.qishao_dc.operating_limit_mw: [4000, 8000]
+
+- one-at-a-time: values for each key, varied one key at a time around the base (a tornado chart);
+  the base itself is point 0;
+- latin-hypercube: ``points: N`` and ``seed``, each key given as ``[low, high]`` (scipy's qmc);
+- weather-years: ``years: [1, 2, 3]`` or ``years: {from: 1, to: 30}``: each point one weather year.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import qmc
+
+from ..errors import InputError
+from ..scenario import read_yaml
+from ..schema import unknown_key_message
+from ..settings import MODES
+
+DESIGNS = ("grid", "one-at-a-time", "latin-hypercube", "weather-years")
+KEYS = {"name", "description", "base", "mode", "fixed", "design", "parameters", "points", "seed", "years",
+        "cold_check_every"}
+
+
+@dataclass
+class Sweep:
+    path: Path
+    name: str
+    base: Path
+    design: str
+    mode: str | None
+    fixed: dict
+    parameters: dict  # key -> values, or [low, high] for latin-hypercube
+    cold_check_every: int
+    points: list = field(default_factory=list)  # list of {key: value} overrides, in order
+
+
+def load(path) -> Sweep:
+    path = Path(path)
+    raw = read_yaml(path)
+
+    def fail(key, msg):
+        raise InputError(path, key, msg)
+
+    for key in raw:
+        if key not in KEYS:
+            fail(key, unknown_key_message(key, KEYS))
+    if not isinstance(raw.get("base"), str):
+        fail("base", "expected the path of the base scenario file")
+    base = (path.parent / raw["base"]).resolve()
+    if not base.exists():
+        fail("base", f"file not found: {base}")
+    design = raw.get("design")
+    if design not in DESIGNS:
+        fail("design", f"expected one of {', '.join(DESIGNS)}, got {design!r}")
+    mode = raw.get("mode")
+    if mode is not None and mode not in MODES:
+        fail("mode", f"expected one of {', '.join(MODES)}, got {mode!r}")
+    fixed = raw.get("fixed") or {}
+    params = raw.get("parameters") or {}
+    if not isinstance(fixed, dict):
+        fail("fixed", "expected a mapping of scenario keys to values")
+    if not isinstance(params, dict) or (design != "weather-years" and not params):
+        fail("parameters", "expected a mapping of scenario keys to their values")
+    every = raw.get("cold_check_every", 10)
+    if isinstance(every, bool) or not isinstance(every, int) or every < 0:
+        fail("cold_check_every", f"expected a whole number >= 0 (0: never), got {every!r}")
+    sweep = Sweep(path.resolve(), str(raw.get("name") or path.stem), base, design, mode, fixed, params, every)
+    sweep.points = _points(sweep, raw, fail)
+    return sweep
+
+
+def _values(key, values, fail, length=None):
+    if not isinstance(values, list) or not values or (length and len(values) != length):
+        what = f"a list of {length} values [low, high]" if length else "a non-empty list of values"
+        fail(f"parameters.{key}", f"expected {what}, got {values!r}")
+    return values
+
+
+def _points(sweep, raw, fail) -> list[dict]:
+    params = sweep.parameters
+    if sweep.design == "grid":
+        lists = [_values(k, v, fail) for k, v in params.items()]
+        return [dict(zip(params, combo)) for combo in itertools.product(*lists)]
+    if sweep.design == "one-at-a-time":
+        points = [{}]
+        for key, values in params.items():
+            points += [{key: v} for v in _values(key, values, fail)]
+        return points
+    if sweep.design == "latin-hypercube":
+        n, seed = raw.get("points"), raw.get("seed", 0)
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            fail("points", f"expected the number of points, a whole number >= 1, got {n!r}")
+        bounds = [_values(k, v, fail, 2) for k, v in params.items()]
+        for key, (lo, hi) in zip(params, bounds):
+            if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (lo, hi)) or lo >= hi:
+                fail(f"parameters.{key}", f"expected numbers [low, high] with low < high, got {[lo, hi]!r}")
+        unit = qmc.LatinHypercube(d=len(bounds), seed=seed).random(n)
+        scaled = qmc.scale(unit, [b[0] for b in bounds], [b[1] for b in bounds])
+        return [dict(zip(params, map(float, row))) for row in np.atleast_2d(scaled)]
+    years = raw.get("years")
+    if isinstance(years, dict) and set(years) == {"from", "to"}:
+        years = list(range(int(years["from"]), int(years["to"]) + 1))
+    if not isinstance(years, list) or not years or not all(isinstance(y, int) and y >= 1 for y in years):
+        fail("years", f"expected a list of weather years or {{from: 1, to: 30}}, got {years!r}")
+    extra = [dict(zip(params, combo)) for combo in itertools.product(*[_values(k, v, fail) for k, v in params.items()])]
+    return [{"weather_year": y, **e} for e in extra for y in years]

@@ -1,0 +1,159 @@
+"""Run a sweep: local worker processes by default, or an existing Dask cluster.
+
+Every point goes to a Dask worker (a LocalCluster of single-threaded worker processes, one a
+core, unless ``--scheduler`` names a running cluster). A point is retried elsewhere if its
+worker dies. Finished points are written by the workers as they finish, so a killed sweep loses
+nothing: the same command again runs only what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import scenario
+from ..build import structure_key
+from ..errors import InputError
+from . import design
+from .store import Store, point_hash, table
+from .worker import run_point
+
+SWEEPS = Path("results") / "sweeps"
+RETRIES = 2  # a point whose worker dies is tried on another worker this many more times
+
+
+@dataclass
+class Outcome:
+    folder: Path
+    total: int
+    ok: int
+    failed: int
+    ran: int  # points solved by this call (the others were on disk already)
+    stale: int  # records on disk from other inputs, left out of the table
+    table: object
+
+
+def tasks_for(sweep, folder: Path) -> tuple[list[dict], list[dict]]:
+    """The points as worker tasks, and records for points whose inputs are already invalid."""
+    tasks, bad = [], []
+    every = sweep.cold_check_every
+    for i, params in enumerate(sweep.points):
+        # One HiGHS thread a worker: the cores go to parallel points instead.
+        overrides = [("solver.threads", 1), *sweep.fixed.items(), *params.items()]
+        try:
+            sc = scenario.load(sweep.base, overrides)
+        except InputError as e:
+            key = hashlib.sha256(json.dumps([str(sweep.base), overrides], default=str).encode()).hexdigest()[:16]
+            bad.append({"index": i, "hash": key, "parameters": params, "status": "failed", "error": str(e),
+                        "summary": None})
+            continue
+        tasks.append({"index": i, "hash": point_hash(sc.raw, sweep.mode), "parameters": params,
+                      "base": str(sweep.base), "overrides": overrides, "mode": sweep.mode, "folder": str(folder),
+                      "cold_check": bool(every) and i % every == every - 1,
+                      "structure": structure_key(sc, sweep.mode)})
+    # Points of one structure in a row, so that workers re-solve a built model instead of building.
+    tasks.sort(key=lambda t: (t["structure"], t["index"]))
+    return tasks, bad
+
+
+def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print) -> Outcome:
+    sweep = design.load(path)
+    folder = Path(out_root).resolve() / sweep.name
+    store = Store(folder)
+    tasks, bad = tasks_for(sweep, folder)
+    store.points.mkdir(parents=True, exist_ok=True)
+    for record in bad:
+        store.write_record(record)
+    on_disk = store.records()
+    keys = {t["hash"] for t in tasks} | {r["hash"] for r in bad}
+    stale = len(set(on_disk) - keys)
+    if stale:
+        echo(f"note: {stale} finished points in {store.points} come from other inputs (a changed sweep file, "
+             "scenario or profile); they are kept but left out of this table")
+    todo = [t for t in tasks if t["hash"] not in on_disk]
+    echo(f"sweep {sweep.name}: {sweep.design}, {len(sweep.points)} points, {len(sweep.points) - len(todo)} "
+         f"already done, {len(todo)} to run -> {folder}/")
+    if todo:
+        _execute(todo, workers, scheduler, Progress(len(sweep.points), len(sweep.points) - len(todo)))
+    records = [r for k, r in store.records().items() if k in keys]
+    for t in todo:  # a point that never came back (its workers kept dying) is recorded as failed
+        if store.record(t["hash"]) is None:
+            failed = {"index": t["index"], "hash": t["hash"], "parameters": t["parameters"], "status": "failed",
+                      "error": "no result: its worker died on every try", "summary": None}
+            store.write_record(failed)
+            records.append(failed)
+    df = table(records)
+    store.write_table(df)
+    ok = int((df["status"] == "ok").sum()) if len(df) else 0
+    return Outcome(folder, len(sweep.points), ok, len(df) - ok, len(todo), stale, df)
+
+
+def _execute(tasks, workers, scheduler, progress):
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler, timeout="20s")
+    else:
+        cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        futures = [client.submit(run_point, t, key=f"point-{t['index']}-{t['hash']}", retries=RETRIES, pure=False)
+                   for t in tasks]
+        for future in as_completed(futures):
+            try:
+                record = future.result()
+            except Exception as e:  # the worker died on every try (KilledWorker) or the cluster failed
+                record = {"status": "failed", "error": f"{type(e).__name__}: {e}"}
+            progress.update(record["status"] == "ok")
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+        progress.close()
+
+
+class Progress:
+    """A progress line on stderr: count, failures, time elapsed and left."""
+
+    def __init__(self, total: int, done: int):
+        self.total, self.done, self.start_done = total, done, done
+        self.failed = 0
+        self.t0 = time.perf_counter()
+        self.tty = sys.stderr.isatty()
+        self.last_print = 0.0
+
+    def update(self, ok: bool):
+        self.done += 1
+        self.failed += not ok
+        now = time.perf_counter()
+        if self.tty or now - self.last_print > 5 or self.done == self.total:
+            self.last_print = now
+            self._print(now)
+
+    def _print(self, now):
+        elapsed = now - self.t0
+        ran = self.done - self.start_done
+        left = elapsed / ran * (self.total - self.done) if ran else 0.0
+        width = 30
+        bar = "#" * int(width * self.done / self.total)
+        line = (f"[{bar:<{width}}] {self.done}/{self.total} points, {self.failed} failed, "
+                f"{_clock(elapsed)} elapsed, ~{_clock(left)} left")
+        print("\r" + line if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
+
+    def close(self):
+        if self.tty:
+            print(file=sys.stderr)
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(seconds + 0.5), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
