@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCENARIO ?= scenarios/jiuquan_2019.yaml
 
-.PHONY: setup run test bench profiles clean
+.PHONY: setup run test bench weather clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,10 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_sweep.py
 
-profiles: setup
-	$(BIN)/python data/make_profiles.py
+weather: setup
+	$(BIN)/python data/make_weather.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache

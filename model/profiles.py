@@ -44,12 +44,16 @@ class _Table:
         return f"row {self.first_row + i}"
 
 
+# Parsed files by (path, modification time, size): a sweep worker reads each file once.
+_TABLES: dict = {}
+_TABLES_KEPT = 64
+
+
 class ProfileStore:
-    """Loads each file once per run and remembers every profile used, for ``inputs/``."""
+    """Reads the profiles of one run and remembers every profile used, for ``inputs/``."""
 
     def __init__(self, index: pd.DatetimeIndex):
         self.index = index
-        self._files: dict[str, _Table] = {}
         self.used: dict[str, np.ndarray] = {}
         self.sources: dict[str, pd.Series] = {}  # key -> the whole source, for annual normalisations
         self.warnings: list[str] = []
@@ -76,11 +80,13 @@ class ProfileStore:
 
     # ------------------------------------------------------------------ reading
     def _read(self, path: Path, key, file_of) -> _Table:
-        cached = self._files.get(str(path))
-        if cached is not None:
-            return cached
         if not path.exists():
             raise InputError(file_of(key), f"{key}.file", f"profile file not found: {path}")
+        stat = path.stat()
+        cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
+        cached = _TABLES.get(cache_key)
+        if cached is not None:
+            return cached
         suffix = path.suffix.lower()
         if suffix not in (".csv", ".parquet"):
             raise InputError(file_of(key), f"{key}.file", f"expected a .csv or .parquet file, got {path.name}")
@@ -93,7 +99,9 @@ class ProfileStore:
                 table = _Table(frame, path, "\n".join(header).lower(), len(header) + 2)
         except (OSError, ValueError, UnicodeDecodeError, ImportError) as e:
             raise InputError(path, None, f"cannot be read as a table: {e}") from None
-        self._files[str(path)] = table
+        if len(_TABLES) >= _TABLES_KEPT:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[cache_key] = table
         return table
 
     def _from_file(self, ref, kind, key, file_of):

@@ -103,6 +103,6 @@ def test_week_of_a_year_long_profile(tmp_path):
     assert s["hours"] == 168 and s["period"][0].startswith("2019-01-07T00:00:00+08:00")
     assert s["checks"]["ok"]
     assert s["target_mwh"] == pytest.approx(28e6 * 168 / 8760)
-    profile = pd.read_csv(ROOT / "data" / "jiuquan_2019_hourly.csv")
+    profile = pd.read_parquet(ROOT / "data" / "weather" / "jiuquan_w01.parquet")
     week = profile["load"].iloc[6 * 24: 13 * 24]
     assert s["local_demand_by_type_mwh"]["local"] == pytest.approx(annual / 8760 * week.sum() / profile["load"].mean())
