@@ -210,9 +210,9 @@ class ProfileStore:
         return series.resample("h").mean()
 
     def table(self) -> pd.DataFrame:
-        """Every profile used, one column a scenario key, for ``inputs/profiles.csv``."""
+        """Every profile used, one column a scenario key, for ``inputs/profiles.parquet``."""
         df = pd.DataFrame(self.used)
-        df.insert(0, TIME_COLUMN, self.index.strftime("%Y-%m-%dT%H:%M:%S%z").str.replace(r"(\d\d)$", r":\1", regex=True))
+        df.insert(0, TIME_COLUMN, self.index)
         return df
 
 

@@ -167,12 +167,12 @@ def column_table(rep: Report) -> pd.DataFrame:
 
 
 def resolved_scenario(ctx) -> dict:
-    """The merged scenario, with every profile pointing at inputs/profiles.csv: re-runnable as is."""
+    """The merged scenario, with every profile pointing at inputs/profiles.parquet: re-runnable as is."""
     raw = copy.deepcopy(ctx.scenario.raw)
     raw["mode"] = ctx.mode
     raw["name"] = ctx.scenario.name
     for key in ctx.profiles.used:
-        set_key(raw, key, {"file": "profiles.csv", "column": key}, {}, "inputs")
+        set_key(raw, key, {"file": "profiles.parquet", "column": key}, {}, "inputs")
     return raw
 
 
@@ -190,4 +190,4 @@ def write_run(folder, built, rep: Report):
     monthly_frame(ctx, rep).to_csv(folder / "monthly.csv", index=False, float_format="%.3f")
     with open(folder / "inputs" / "scenario.yaml", "w", encoding="utf-8") as fh:
         yaml.safe_dump(resolved_scenario(ctx), fh, allow_unicode=True, sort_keys=False)
-    ctx.profiles.table().to_csv(folder / "inputs" / "profiles.csv", index=False, float_format="%.6g")
+    ctx.profiles.table().to_parquet(folder / "inputs" / "profiles.parquet", index=False)

@@ -47,7 +47,7 @@ def test_files_and_summary_keys(written):
 
 def test_inputs_folder_reruns_to_the_same_answer(written, tmp_path):
     result, out = written
-    profiles = pd.read_csv(out / "inputs" / "profiles.csv")
+    profiles = pd.read_parquet(out / "inputs" / "profiles.parquet")
     np.testing.assert_allclose(profiles["wind.w.availability"], [0.2, 1.0, 0.5])
     again = run(out / "inputs" / "scenario.yaml", write=False)
     assert again.summary["objective_cny"] == pytest.approx(result.summary["objective_cny"])
