@@ -238,3 +238,32 @@ def test_kill_and_resume_loses_and_repeats_nothing(tmp_path):
     assert len(after) == len(values) and result.ok == len(values)
     assert sorted(result.table["coal.k.min_stable_load"]) == values
     assert len(Store(out / "k").records()) == len(values)
+
+
+def test_a_point_survives_its_worker_dying(tmp_path):
+    """SIGKILL a worker process of a running cluster mid-sweep: its point is retried on a worker
+    that lives, and every point ends in the table exactly once."""
+    import threading
+
+    from dask.distributed import Client, LocalCluster
+
+    base_copy(tmp_path)
+    values = [0.30, 0.32, 0.34, 0.36, 0.38, 0.40]
+    path = sweep_file(tmp_path, {"name": "die", "base": "base.yaml", "design": "grid",
+                                 "parameters": {"coal.k.min_stable_load": values}})
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+        result = {}
+        thread = threading.Thread(target=lambda: result.update(out=runner.run(
+            path, scheduler=cluster.scheduler_address, out_root=tmp_path / "out", echo=lambda *a: None)))
+        thread.start()
+        points = tmp_path / "out" / "die" / "points"
+        deadline = time.time() + 60
+        while time.time() < deadline and not list(points.glob("*.json")):
+            time.sleep(0.02)
+        os.kill(pids[0], signal.SIGKILL)
+        thread.join(timeout=180)
+    out = result["out"]
+    assert out.ok == len(values) and out.failed == 0
+    assert sorted(out.table["coal.k.min_stable_load"]) == values
