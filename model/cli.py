@@ -17,7 +17,7 @@ from .errors import InputError, SolveError
 from .settings import MODES
 
 DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
-SUBCOMMANDS = ("validate", "sweep", "schema")
+SUBCOMMANDS = ("validate", "sweep", "report", "schema")
 
 
 def _parse_set(items):
@@ -43,7 +43,20 @@ def _run_parser():
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="override a scenario key, e.g. --set coal.*.fuel_price_cny_per_tce=800 (repeatable)")
     p.add_argument("--log", action="store_true", help="show the HiGHS log")
+    _report_options(p)
     return p
+
+
+def _report_options(p):
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
+    p.add_argument("--no-report", action="store_true", help="skip the HTML/Excel meeting report")
+
+
+def _report(folder, lang):
+    from .meeting_report import report
+
+    paths = report(folder, lang)
+    print(f"Report          {paths['html']} and {paths['xlsx'].name}\n{paths['answer']}")
 
 
 def cmd_run(argv):
@@ -54,6 +67,8 @@ def cmd_run(argv):
     for warning in result.summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     print(format_summary(result.summary, result.folder))
+    if not args.no_report:
+        _report(result.folder, args.lang)
     return 0 if result.summary["checks"]["ok"] else 1
 
 
@@ -83,13 +98,26 @@ def cmd_sweep(argv):
     p.add_argument("--workers", type=int, help="local worker processes (default: one a core)")
     p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--out", default=None, help="folder for sweeps (default: results/sweeps)")
+    _report_options(p)
     args = p.parse_args(argv)
     from .sweeps import runner
 
     out = runner.run(args.sweep, workers=args.workers, scheduler=args.scheduler,
                      out_root=args.out or runner.SWEEPS)
     print(format_sweep(out))
+    if not args.no_report and out.ok:
+        _report(out.folder, args.lang)
     return 0 if out.failed == 0 else 1
+
+
+def cmd_report(argv):
+    p = argparse.ArgumentParser(prog="run.py report", description="Write the meeting report (HTML with "
+                                "charts, Excel tables) of a run or sweep results folder.")
+    p.add_argument("folder", help="results/<run> or results/sweeps/<sweep>")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    args = p.parse_args(argv)
+    _report(args.folder, args.lang)
+    return 0
 
 
 def format_sweep(out) -> str:
@@ -172,7 +200,7 @@ def format_summary(s: dict, folder) -> str:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"validate": cmd_validate, "sweep": cmd_sweep, "schema": cmd_schema}
+    commands = {"validate": cmd_validate, "sweep": cmd_sweep, "report": cmd_report, "schema": cmd_schema}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])

@@ -84,6 +84,11 @@ class Store:
         with atomic_file(self.record_path(record["hash"]), encoding="utf-8") as fh:
             json.dump(record, fh, indent=1, ensure_ascii=False, default=str)
 
+    def write_design(self, design: dict):
+        """sweep.json: what the sweep varies, for charts and reports."""
+        with atomic_file(self.folder / "sweep.json", encoding="utf-8") as fh:
+            json.dump(design, fh, indent=1, ensure_ascii=False, default=str)
+
     def write_table(self, table: pd.DataFrame):
         with atomic_file(self.folder / "points.csv", encoding="utf-8") as fh:
             table.to_csv(fh, index=False)

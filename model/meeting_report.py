@@ -1,0 +1,243 @@
+"""The meeting report of a run or a sweep: one self-contained HTML file (charts embedded, opens
+offline) and an Excel workbook of the tables, in Chinese (default) or English.
+
+The first screen says the answer in one sentence: how much is exported as the target counts it,
+what share of the target that is, in which months the gap lies, and what holds export back.
+Everything comes from the files the run or sweep wrote, so any results folder can be reported.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .charts import style
+from .errors import InputError
+from .output import atomic_dir
+
+REPORT = "report"
+
+
+# ------------------------------------------------------------------ the answer in one sentence
+def binding_limit(s: dict, lang: str) -> str:
+    """What holds export back, judged from the run's own figures."""
+    sync = max(s.get("sync_support_binding_hours", {}).values(), default=0)
+    lines = s.get("line_hours_at_limit", {})
+    line, line_h = max(lines.items(), key=lambda kv: kv[1], default=(None, 0))
+    curtailed = sum(s["curtailment_mwh"].values())
+    if sync and sync >= line_h:
+        return (f"直流外送受同步电源支撑不足制约（{sync:,}小时）" if lang == "zh"
+                else f"the DC line's synchronous support ({sync:,} hours binding)")
+    if line and line_h >= 500:
+        return (f"{line}通道满载{line_h:,}小时" if lang == "zh" else f"line {line} at its limit for {line_h:,} hours")
+    if curtailed < 0.01 * sum(s["available_mwh"].values()):
+        return ("电源不足：无风少光时段无电可送" if lang == "zh"
+                else "too little generation: calm, dark hours have nothing to send")
+    return "调节能力不足" if lang == "zh" else "a lack of flexibility"
+
+
+def gap_months(monthly: pd.DataFrame, n=3) -> list[str]:
+    """The months furthest below their share of the target, worst first."""
+    short = (monthly["target_path_mwh"] - monthly["export_total_mwh"]).sort_values(ascending=False)
+    return [monthly.loc[i, "month"] for i in short.index[:n] if short[i] > 0]
+
+
+def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
+    counted, target = s["target_counted_mwh"], s["target_mwh"]
+    share = counted / target if target else 0.0
+    months = gap_months(monthly)
+    if lang == "zh":
+        text = (f"{s['scenario']}：外送电量（{'扣除省网购电' if 'net' in s['target_basis'] else '全口径'}）"
+                f"{style.energy(counted, 'zh'):.1f}亿千瓦时，为{style.energy(target, 'zh'):.0f}亿千瓦时目标的{share:.1%}")
+        if s["target_reached"]:
+            return text + "，目标可以实现。"
+        where = f"；缺口主要在{'、'.join(m[-2:].lstrip('0') + '月' for m in months)}" if months else ""
+        return text + f"，缺口{style.energy(s['shortfall_mwh'], 'zh'):.1f}亿千瓦时{where}；主要制约：{binding_limit(s, 'zh')}。"
+    text = (f"{s['scenario']}: {s['target_basis']} of {style.energy(counted, 'en'):.2f} TWh, "
+            f"{share:.1%} of the {style.energy(target, 'en'):.0f} TWh target")
+    if s["target_reached"]:
+        return text + ": the target is reached."
+    where = f"; the gap lies mostly in {', '.join(months)}" if months else ""
+    return text + f", {style.energy(s['shortfall_mwh'], 'en'):.2f} TWh short{where}; binding limit: {binding_limit(s, 'en')}."
+
+
+# ------------------------------------------------------------------ tables
+def key_figures(s: dict, lang: str) -> pd.DataFrame:
+    zh = lang == "zh"
+
+    def e(mwh):
+        return round(style.energy(mwh, lang), 2)
+
+    unit = "亿千瓦时" if zh else "TWh"
+    rows = [
+        ("外送电量" if zh else "Export", e(s["export_mwh"]), unit),
+        ("计入目标的外送电量" if zh else "Export as the target counts it", e(s["target_counted_mwh"]), unit),
+        ("外送目标" if zh else "Target", e(s["target_mwh"]), unit),
+        ("缺口" if zh else "Shortfall", e(s["shortfall_mwh"]), unit),
+        ("目标影子价格" if zh else "Target price", s["target_price_cny_per_mwh"], "元/兆瓦时" if zh else "CNY/MWh"),
+        ("本地用电" if zh else "Local consumption", e(s["local_demand_mwh"]), unit),
+        ("省网购电" if zh else "Imports", e(s["import_mwh"]), unit),
+        ("二氧化碳排放" if zh else "CO2", round(s["co2_t"] / 1e4, 1), "万吨" if zh else "10 kt"),
+    ]
+    for tech, key in (("wind", "curtailment_rate_wind"), ("pv", "curtailment_rate_pv")):
+        if tech in s["curtailment_rate"]:
+            rows.append((style.label(key, lang), f"{s['curtailment_rate'][tech]:.1%}", ""))
+    return pd.DataFrame(rows, columns=["指标", "数值", "单位"] if zh else ["Figure", "Value", "Unit"])
+
+
+def technology_table(s: dict, lang: str) -> pd.DataFrame:
+    zh = lang == "zh"
+    rows = []
+    for tech, mw in s["capacity_mw"].items():
+        rows.append({
+            ("技术" if zh else "Technology"): style.label(tech, lang),
+            ("装机（万千瓦）" if zh else "Capacity (GW)"): round(style.power(mw, lang), 2),
+            ("发电量（亿千瓦时）" if zh else "Generation (TWh)"): round(style.energy(s["generation_mwh"].get(tech, 0), lang), 2),
+            (style.label("utilisation_hours", lang)): round(s["utilisation_hours"].get(tech, 0)),
+            ("弃电率" if zh else "Curtailment rate"): (f"{s['curtailment_rate'][tech]:.1%}" if tech in s["curtailment_rate"] else ""),
+        })
+    return pd.DataFrame(rows)
+
+
+def monthly_table(monthly: pd.DataFrame, s: dict, lang: str) -> pd.DataFrame:
+    """By month, in the target's own measure (export net of imports unless the scenario says not)."""
+    zh = lang == "zh"
+    imports = monthly[[c for c in monthly.columns if c.startswith("import_")]].sum(axis=1)
+    counted = monthly["export_total_mwh"] - (imports if "net" in s["target_basis"] else 0.0)
+    cols = {("月份" if zh else "Month"): monthly["month"],
+            ("外送电量" if zh else "Export"): monthly["export_total_mwh"],
+            ("省网购电" if zh else "Imports"): imports,
+            ("计入目标" if zh else "Counted"): counted,
+            ("目标进度" if zh else "Target path"): monthly["target_path_mwh"],
+            ("累计计入" if zh else "Counted, cumulative"): counted.cumsum(),
+            ("累计目标" if zh else "Target, cumulative"): monthly["target_cumulative_mwh"]}
+    for c in monthly.columns:
+        if c.startswith("curtailment_") and c.endswith("_mwh"):
+            cols[f"{style.label(c[12:-4], lang)}{'弃电' if zh else ' curtailed'}"] = monthly[c]
+    out = pd.DataFrame(cols)
+    for c in out.columns[1:]:
+        out[c] = style.energy(out[c], lang).round(2)
+    return out
+
+
+# ------------------------------------------------------------------ HTML and Excel
+CSS = """body{font-family:'Report CJK','Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#222}h1{font-size:1.5em}.answer{font-size:1.25em;background:#fff4e5;border-left:6px solid #e66101;padding:.8em 1em}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}img{max-width:100%}
+.note{color:#666;font-size:.9em}"""
+
+
+def _img(path) -> str:
+    data = base64.b64encode(Path(path).read_bytes()).decode()
+    return f'<img src="data:image/png;base64,{data}" alt="">'
+
+
+def _font_face(text: str) -> str:
+    """The report's font, cut down to the characters it uses and embedded, so the page shows
+    Chinese on a machine without a Chinese font (tens of kB instead of the font's 16 MB)."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = None
+    font = subset.load_font(style.font_path(), options)
+    sub = subset.Subsetter(options)
+    sub.populate(text=text)
+    sub.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return f"@font-face{{font-family:'Report CJK';src:url(data:font/otf;base64,{data}) format('opentype')}}"
+
+
+def _html(title: str, answer: str, tables: list, charts: list, note: str, lang: str) -> str:
+    body = [f"<h1>{html.escape(title)}</h1>", f'<p class="answer">{html.escape(answer)}</p>']
+    for caption, df in tables:
+        body += [f"<h2>{html.escape(caption)}</h2>", df.to_html(index=False, border=0, na_rep="")]
+    for c in charts:
+        body.append(f"<figure>{_img(c['png'])}<figcaption>{html.escape(c['title'])}</figcaption></figure>")
+    body.append(f'<p class="note">{html.escape(note)}</p></body></html>')
+    text = html.unescape(" ".join(body[:1] + [title, answer, note] + [c["title"] for c in charts]
+                                  + [df.to_string() + caption for caption, df in tables]))
+    head = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+            f"<title>{html.escape(title)}</title><style>{_font_face(text)}{CSS}</style></head><body>"]
+    return "\n".join(head + body)
+
+
+def _excel(path: Path, tables: list):
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        for caption, df in tables:
+            df.to_excel(xl, sheet_name=caption[:31], index=False)
+
+
+def _write(folder: Path, lang: str, title: str, answer: str, tables: list, draw, note: str) -> dict:
+    target = folder / REPORT
+    with atomic_dir(target) as tmp:
+        charts = draw(tmp / "charts")
+        (tmp / f"report_{lang}.html").write_text(_html(title, answer, tables, charts, note, lang), encoding="utf-8")
+        _excel(tmp / f"report_{lang}.xlsx", tables)
+        for old in (target.glob("report_*") if target.exists() else []):  # keep the other language's files
+            if not (tmp / old.name).exists():
+                (tmp / old.name).write_bytes(old.read_bytes())
+    return {"html": target / f"report_{lang}.html", "xlsx": target / f"report_{lang}.xlsx", "answer": answer}
+
+
+def run_report(run_dir, lang="zh") -> dict:
+    from .charts.run_charts import draw_run
+
+    run_dir = Path(run_dir)
+    s = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    monthly = pd.read_csv(run_dir / "monthly.csv")
+    style.setup(lang)
+    zh = lang == "zh"
+    tables = [("关键指标" if zh else "Key figures", key_figures(s, lang)),
+              ("分技术" if zh else "By technology", technology_table(s, lang)),
+              ("分月" if zh else "By month", monthly_table(monthly, s, lang))]
+    title = f"{s['scenario']} {'外送电量分析' if zh else 'export analysis'}"
+    note = (f"模式 {s['mode']}，{s['hours']} 小时，求解状态 {s['status']}；能量平衡最大残差 {s['balance_max_abs_mw']:.1e} MW。"
+            if zh else f"Mode {s['mode']}, {s['hours']} hours, solver status {s['status']}; largest energy-balance "
+            f"residual {s['balance_max_abs_mw']:.1e} MW.")
+    return _write(run_dir, lang, title, headline(s, monthly, lang), tables,
+                  lambda out: draw_run(run_dir, out, lang), note)
+
+
+def sweep_answer(points: pd.DataFrame, design: dict, lang: str) -> str:
+    ok = points[points["status"] == "ok"]
+    counted = ok["target_counted_mwh"]
+    p50, p90 = counted.median(), counted.quantile(0.1)
+    reached = ok["target_reached"].astype(bool)
+    if lang == "zh":
+        return (f"{design['name']}（{len(ok)}个方案）：外送电量中位数{style.energy(p50, 'zh'):.1f}亿千瓦时，"
+                f"P90为{style.energy(p90, 'zh'):.1f}亿千瓦时，{reached.sum()}个方案（{reached.mean():.0%}）达到目标。")
+    return (f"{design['name']} ({len(ok)} points): median export {style.energy(p50, 'en'):.2f} TWh, P90 "
+            f"{style.energy(p90, 'en'):.2f} TWh; {reached.sum()} points ({reached.mean():.0%}) reach the target.")
+
+
+def sweep_report(sweep_dir, lang="zh") -> dict:
+    from .charts.sweep_charts import draw_sweep
+
+    sweep_dir = Path(sweep_dir)
+    points = pd.read_parquet(sweep_dir / "points.parquet")
+    design = json.loads((sweep_dir / "sweep.json").read_text(encoding="utf-8"))
+    style.setup(lang)
+    zh = lang == "zh"
+    failed = int((points["status"] != "ok").sum())
+    note = (f"设计：{design['design']}；失败方案{failed}个。" if zh else f"Design: {design['design']}; {failed} failed points.")
+    return _write(sweep_dir, lang, f"{design['name']} {'敏感性分析' if zh else 'sensitivity sweep'}",
+                  sweep_answer(points, design, lang), [("方案" if zh else "Points", points)],
+                  lambda out: draw_sweep(sweep_dir, out, lang), note)
+
+
+def report(folder, lang="zh") -> dict:
+    """Report on a run folder or a sweep folder, whichever ``folder`` is."""
+    folder = Path(folder)
+    if (folder / "points.parquet").exists():
+        return sweep_report(folder, lang)
+    if (folder / "summary.json").exists():
+        return run_report(folder, lang)
+    raise InputError(folder, None, "expected a run folder (with summary.json) or a sweep folder (with points.parquet)")
