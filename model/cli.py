@@ -17,7 +17,7 @@ from .errors import InputError, SolveError
 from .settings import MODES
 
 DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
-SUBCOMMANDS = ("validate", "sweep", "report", "schema")
+SUBCOMMANDS = ("validate", "sweep", "report", "compare", "schema")
 
 
 def _parse_set(items):
@@ -55,7 +55,10 @@ def _report_options(p):
 def _report(folder, lang):
     from .meeting_report import report
 
-    paths = report(folder, lang)
+    _print_report(report(folder, lang))
+
+
+def _print_report(paths):
     print(f"Report          {paths['html']} and {paths['xlsx'].name}\n{paths['answer']}")
 
 
@@ -137,6 +140,19 @@ def format_sweep(out) -> str:
     return "\n".join(lines)
 
 
+def cmd_compare(argv):
+    p = argparse.ArgumentParser(prog="run.py compare", description="Compare several runs side by side: charts, "
+                                "HTML and Excel in one folder.")
+    p.add_argument("runs", nargs="+", help="run folders, results/<name>")
+    p.add_argument("--out", default=str(Path("results") / "compare"), help="folder (default: results/compare)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    args = p.parse_args(argv)
+    from .meeting_report import compare_report
+
+    _print_report(compare_report(args.runs, args.out, args.lang))
+    return 0
+
+
 def cmd_schema(argv):
     argparse.ArgumentParser(prog="run.py schema", description="Print the scenario parameter reference "
                             "(Markdown).").parse_args(argv)
@@ -200,7 +216,8 @@ def format_summary(s: dict, folder) -> str:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"validate": cmd_validate, "sweep": cmd_sweep, "report": cmd_report, "schema": cmd_schema}
+    commands = {"validate": cmd_validate, "sweep": cmd_sweep, "report": cmd_report, "compare": cmd_compare,
+                "schema": cmd_schema}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])

@@ -233,6 +233,41 @@ def sweep_report(sweep_dir, lang="zh") -> dict:
                   lambda out: draw_sweep(sweep_dir, out, lang), note)
 
 
+def comparison_table(summaries: list[dict], names: list[str], lang: str) -> pd.DataFrame:
+    """Key figures of several runs side by side, one column a run (named by its folder)."""
+    columns = []
+    for s, name in zip(summaries, names):
+        figures = key_figures(s, lang)
+        columns.append(figures.set_index(figures.columns[0]).iloc[:, 0].rename(name))
+    return pd.concat(columns, axis=1).reset_index()
+
+
+def compare_report(run_dirs, out, lang="zh") -> dict:
+    """Several runs side by side: one report in ``out``."""
+    from .charts.compare import draw_comparison
+
+    run_dirs = [Path(d) for d in run_dirs]
+    for d in run_dirs:
+        if not (d / "summary.json").exists():
+            raise InputError(d, None, "expected a run folder (with summary.json)")
+    summaries = [json.loads((d / "summary.json").read_text(encoding="utf-8")) for d in run_dirs]
+    style.setup(lang)
+    zh = lang == "zh"
+    names = [d.name if [e.name for e in run_dirs].count(d.name) == 1 else str(d) for d in run_dirs]
+    table = comparison_table(summaries, names, lang)
+    counted = [s["target_counted_mwh"] for s in summaries]
+    best = max(range(len(names)), key=counted.__getitem__)
+    value = style.energy(counted[best], lang)
+    answer = (f"{len(run_dirs)}个情景中，{names[best]}外送电量最高（{value:.1f}亿千瓦时）。" if zh else
+              f"Of {len(run_dirs)} scenarios, {names[best]} exports most ({value:.2f} TWh).")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    return _write(out, lang, "情景比较" if zh else "Scenario comparison", answer,
+                  [("情景比较" if zh else "Comparison", table)],
+                  lambda charts: draw_comparison(run_dirs, charts, lang),
+                  "，".join(str(d) for d in run_dirs) if zh else ", ".join(str(d) for d in run_dirs))
+
+
 def report(folder, lang="zh") -> dict:
     """Report on a run folder or a sweep folder, whichever ``folder`` is."""
     folder = Path(folder)

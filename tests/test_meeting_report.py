@@ -88,3 +88,15 @@ def test_report_command_and_a_folder_that_is_neither(run_dir, tmp_path, capsys):
     assert "report_en.html" in capsys.readouterr().out
     assert main(["report", str(tmp_path)]) == 2
     assert re.search(r"expected a run folder", capsys.readouterr().err)
+
+
+def test_compare_command(run_dir, tmp_path, capsys):
+    other = tmp_path / "bigger_ac"
+    run(ROOT / "tests" / "scenarios" / "rich_day.yaml", out=other, overrides=[("export_lines.ac.capacity_mw", 800)])
+    assert main(["compare", str(run_dir), str(other), "--out", str(tmp_path / "cmp"), "--lang", "en"]) == 0
+    assert "Of 2 scenarios, bigger_ac exports most" in capsys.readouterr().out
+    table = pd.read_excel(tmp_path / "cmp" / "report" / "report_en.xlsx", sheet_name="Comparison")
+    export = table.set_index(table.columns[0]).loc["Export"].astype(float).tolist()
+    expected = [json.loads((d / "summary.json").read_text(encoding="utf-8"))["export_mwh"] / 1e6
+                for d in (run_dir, other)]
+    assert export == pytest.approx(expected, abs=0.006)
