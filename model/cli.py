@@ -17,7 +17,7 @@ from .errors import InputError, SolveError
 from .settings import MODES
 
 DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
-SUBCOMMANDS = ("validate", "sweep", "report", "compare", "schema")
+SUBCOMMANDS = ("validate", "sweep", "report", "compare", "target-curve", "schema")
 
 
 def _parse_set(items):
@@ -153,6 +153,35 @@ def cmd_compare(argv):
     return 0
 
 
+def cmd_target_curve(argv):
+    p = argparse.ArgumentParser(prog="run.py target-curve", description="Least cost and marginal cost of the "
+                                "export target against its level, re-solving one built model.")
+    p.add_argument("scenario")
+    p.add_argument("--from", dest="start", type=float, default=20.0, help="lowest target, TWh (default 20)")
+    p.add_argument("--to", dest="stop", type=float, default=36.0, help="highest target, TWh (default 36)")
+    p.add_argument("--step", type=float, default=2.0, help="step, TWh (default 2)")
+    p.add_argument("--mode", choices=("target", "plan"), help="default: plan if the scenario says so, else target")
+    p.add_argument("--out", help="folder (default: results/<scenario name>_target_curve)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE")
+    args = p.parse_args(argv)
+    if args.step <= 0 or args.stop < args.start:
+        raise InputError("--from/--to/--step", "", "expected --from <= --to and a positive --step")
+    from . import target_curve
+
+    overrides = _parse_set(args.set)
+    name = scenario_mod.load(args.scenario, overrides).name
+    table = target_curve.curve(args.scenario, target_curve.levels(args.start, args.stop, args.step), args.mode,
+                               overrides)
+    folder = target_curve.write(table, Path(args.out or Path("results") / f"{name}_target_curve"), args.lang)
+    shown = table[["target_twh", "objective_cny", "marginal_cost_cny_per_mwh", "shortfall_mwh"]].copy()
+    shown["objective_cny"] = (shown["objective_cny"] / 1e8).round(2)
+    shown = shown.rename(columns={"objective_cny": "cost_100m_cny"})
+    print(shown.to_string(index=False))
+    print(f"Results         {folder}/target_curve.csv and target_curve.png")
+    return 0
+
+
 def cmd_schema(argv):
     argparse.ArgumentParser(prog="run.py schema", description="Print the scenario parameter reference "
                             "(Markdown).").parse_args(argv)
@@ -192,11 +221,15 @@ def format_summary(s: dict, folder) -> str:
     gen = ", ".join(f"{k} {v / 1e6:.2f}" for k, v in s["generation_mwh"].items())
     lines.append(f"Generation      {gen} (TWh)")
     by_type = ", ".join(f"{k} {v / 1e6:.2f}" for k, v in s["local_demand_by_type_mwh"].items())
-    lines.append(f"Local use       {_fmt_twh(s['local_demand_mwh'])} ({by_type} TWh); imports "
+    by_type = f" ({by_type} TWh)" if by_type else ""
+    lines.append(f"Local use       {_fmt_twh(s['local_demand_mwh'])}{by_type}; imports "
                  f"{s['import_mwh'] / 1e6:.2f} TWh; unserved {s['unserved_mwh']:,.0f} MWh"
                  + (f", heat unserved {s['heating_unserved_mwh_th']:,.0f} MWh_th" if s["heating_unserved_mwh_th"] > 0.5 else ""))
     for unit, st in s["storage"].items():
         lines.append(f"Storage         {unit}: {st['discharge_mwh'] / 1e6:.3f} TWh out, {st['cycles']:.0f} full cycles")
+    for a in s["additions"]:
+        lines.append(f"New capacity    {a['unit']} {a['dimension']}: +{a['added']:,.1f} {a['unit_of_measure']} "
+                     f"({a['annualised_cost_cny'] / 1e8:,.3f} 亿元 a year, annualised)")
     for bus, hours in s["sync_support_binding_hours"].items():
         lines.append(f"DC support      synchronous capacity at {bus} limits DC export in {hours} h "
                      "(Bus-sync_support binding)")
@@ -217,7 +250,7 @@ def format_summary(s: dict, folder) -> str:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"validate": cmd_validate, "sweep": cmd_sweep, "report": cmd_report, "compare": cmd_compare,
-                "schema": cmd_schema}
+                "target-curve": cmd_target_curve, "schema": cmd_schema}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])

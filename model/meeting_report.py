@@ -144,7 +144,6 @@ def _font_face(text: str) -> str:
     from fontTools import subset
 
     options = subset.Options()
-    options.flavor = None
     font = subset.load_font(style.font_path(), options)
     sub = subset.Subsetter(options)
     sub.populate(text=text)

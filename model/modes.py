@@ -5,6 +5,8 @@
   + System-shortfall >= T  (imports subtracted unless target.net_of_imports is false), with the
   shortfall priced at a penalty, so the target never makes the model infeasible. The dual of
   this row is the target price: what one more MWh of target costs (CNY/MWh).
+- plan: target mode in which new capacity is a decision too (model/expansion.py); the target
+  price is then the marginal cost of the target including investment.
 - max-export: the export ceiling, lexicographically. Stage 1 minimises
   -export + 2 * imports + 4 * unserved (MWh); the weights above 1 make sure neither importing nor
   shedding local load is ever traded for export. Stage 2 keeps stage 1's optimum and minimises
@@ -30,7 +32,7 @@ def target_roles(ctx) -> dict:
 
 
 def build(lp, ctx):
-    if ctx.mode != "target":
+    if ctx.mode not in ("target", "plan"):
         return
     penalty = ctx.values["target"]["shortfall_penalty_cny_per_mwh"]
     short = lp.var("System-shortfall", ["system"], 0.0, cost=penalty, hourly=False)

@@ -56,8 +56,11 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
     for key in ("quota_penalty_cny",):
         if key in rep.scalars:
             costs["quota_penalty"] = rep.scalars[key]
-    if shortfall and ctx.mode == "target":
+    if shortfall and "System-shortfall" in lp.vars:
         costs["shortfall_penalty"] = shortfall * ctx.values["target"]["shortfall_penalty_cny_per_mwh"]
+    additions = rep.scalars.get("additions", [])
+    if additions:
+        costs["investment"] = sum(a["annualised_cost_cny"] for a in additions)
     revenue = rep.total("revenue", w)
     hours = float(w.sum())
     out = {
@@ -108,6 +111,7 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "co2_t": sum(rep.total("co2_t", w).values()),
         "cost_cny": costs,
         "export_revenue_cny": revenue,
+        "additions": additions,
         "mean_price_cny_per_mwh": {b: float(np.average(rep.hourly[f"Bus-price[{b}]"], weights=w)) for b in ctx.buses},
         "weather_year": ctx.values["weather_year"],
         "warnings": list(ctx.profiles.warnings),

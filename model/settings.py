@@ -2,7 +2,7 @@
 
 from .schema import Param
 
-MODES = ("dispatch", "target", "max-export")
+MODES = ("dispatch", "target", "max-export", "plan")
 
 TOP = {
     "name": Param("-", None, "Run name; results go to results/<name>/. Defaults to the file name.",
@@ -39,6 +39,11 @@ TARGET = {
                                            "it.", min=0),
 }
 
+PLAN = {
+    "discount_rate": Param("1/yr", 0.06, "Real discount rate that annualises capital costs in plan mode "
+                           "(assumption: a common rate for Chinese power investment appraisal).", min=0, max=1),
+}
+
 SOLVER = {
     "method": Param("-", "choose", "HiGHS LP method.", kind="choice",
                     choices=("choose", "simplex", "ipm", "pdlp"), structural=True),
@@ -50,4 +55,4 @@ BUS = {
     "description": Param("-", "", "Free text.", kind="string"),
 }
 
-SECTIONS = {"time": TIME, "system": SYSTEM, "target": TARGET, "solver": SOLVER}
+SECTIONS = {"time": TIME, "system": SYSTEM, "target": TARGET, "plan": PLAN, "solver": SOLVER}

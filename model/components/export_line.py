@@ -22,8 +22,9 @@ from functools import partial
 
 import numpy as np
 
-from ..schema import REQUIRED, Param
+from .. import expansion
 from ..lp import linear
+from ..schema import REQUIRED, Param
 from .base import BUS, Family
 
 
@@ -39,6 +40,9 @@ class Data:
     ramp: list  # (U,) MW/h or None
     block_hours: list
     sync_ratio: list  # (U,) or None
+    availability: np.ndarray  # (U, T)
+    build: np.ndarray  # (U,) plan mode: MW of line that may be added
+    build_cost: np.ndarray  # (U,) CNY per MW added
     quota_mwh: np.ndarray  # (U,) for the modelled hours
     quota_penalty: np.ndarray
 
@@ -69,6 +73,9 @@ class ExportLine(Family):
     "quota_twh": Param("TWh/yr", 0.0, "Annual contract quota (soft; pro rata for shorter runs).", min=0, structural=True),
         "quota_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Price of each MWh short of the quota.", min=0),
     }
+    dim = expansion.Dim("capacity", "mw", "kw", 3300.0, 30.0, "assumption: about the cost per kW of the "
+                        "Jiuquan-Hunan line; not in FACTS")
+    params.update(expansion.declare([dim], 40, "assumption"))
 
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
@@ -79,17 +86,22 @@ class ExportLine(Family):
                           for i, u in enumerate(names)], dtype=float)
         rating = np.minimum(cap, np.maximum(limit, 0.0))
         price = self.hourly(units, "price_cny_per_mwh", ctx)
-        ub = rating[:, None] * self.hourly(units, "availability", ctx)
+        avail = self.hourly(units, "availability", ctx)
+        ub = rating[:, None] * avail
+        build = expansion.build_limits(units, self.dim, ctx)
         loss = col("loss")
         return Data(names, [units[u]["bus"] for u in names], rating, ub, col("min_load")[:, None] * ub,
                     (1 - loss)[:, None] * price - col("tariff_cny_per_mwh")[:, None], loss,
                     [units[u]["ramp_mw_per_h"] for u in names], [units[u]["block_hours"] for u in names],
-                    [units[u]["sync_support_ratio"] for u in names],
+                    [units[u]["sync_support_ratio"] for u in names], avail, build,
+                    expansion.annual_cost(units, self.dim, ctx),
                     col("quota_twh") * 1e6 * ctx.year_fraction, col("quota_penalty_cny_per_mwh"))
 
     def build(self, lp, d, ctx):
         n = ctx.n
-        f = lp.var("Line-flow", d.units, d.lb, d.ub, cost=-d.net_revenue, role="export")
+        f = lp.var("Line-flow", d.units, d.lb, d.ub + d.build[:, None] * d.availability, cost=-d.net_revenue,
+                   role="export")
+        expansion.link(lp, "Line", self.dim, d.units, d.build, d.build_cost, d.availability, d.rating, [f])
         prev = [n - 1] + list(range(n - 1))
         ramped = [(u, r) for u, r in zip(d.units, d.ramp) if r is not None]
         if ramped:
@@ -117,6 +129,8 @@ class ExportLine(Family):
 
     def report(self, sol, d, ctx, rep):
         f = sol.value("Line-flow")
+        rating = d.rating + expansion.report(sol, "Line", self.dim, d.units, d.rating, d.build_cost, rep)
+        ub = rating[:, None] * d.availability
         rc = sol.reduced_cost("Line-flow")
         for i, u in enumerate(d.units):
             col = f"Line-flow[{u}]"
@@ -127,9 +141,9 @@ class ExportLine(Family):
             rep.add("export", u, f[i])
             rep.add("export_loss", u, d.loss[i] * f[i])
             rep.add("revenue", u, d.net_revenue[i] * f[i])
-        at_limit = (f >= d.ub - 1e-6) & (d.ub > 0)
+        at_limit = (f >= ub - 1e-6) & (ub > 0)
         rep.scalars["line_hours_at_limit"] = dict(zip(d.units, at_limit.sum(axis=1).astype(int).tolist()))
-        rep.scalars["line_rating_mw"] = dict(zip(d.units, d.rating.tolist()))
+        rep.scalars["line_rating_mw"] = dict(zip(d.units, rating.tolist()))
         quota = np.flatnonzero(d.quota_mwh > 0)
         if quota.size:
             short = sol.value("Line-quota_shortfall")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import expansion
 from ..schema import REQUIRED, Param
 from .base import BUS, Family
 
@@ -22,14 +23,21 @@ class Data:
     units: list
     bus: list
     capacity: np.ndarray  # (U,)
-    available: np.ndarray  # (U, T) MW
+    availability: np.ndarray  # (U, T) fraction
     vom: np.ndarray  # (U,)
+    build: np.ndarray  # (U,) plan mode: MW that may be added
+    build_cost: np.ndarray  # (U,) CNY per MW added, over the modelled hours
+
+    @property
+    def available(self):
+        return self.capacity[:, None] * self.availability
 
 
 class Renewable(Family):
-    def __init__(self, key, name, carrier, doc, availability_default=REQUIRED, synchronous=False):
+    def __init__(self, key, name, carrier, doc, availability_default=REQUIRED, synchronous=False, dim=None,
+                 lifetime=(25, "assumption")):
         self.key, self.name, self.carrier, self.doc = key, name, carrier, doc
-        self.synchronous = synchronous
+        self.synchronous, self.dim = synchronous, dim
         self.params = {
             "bus": BUS,
             "capacity_mw": Param("MW", REQUIRED, "Installed capacity.", min=0),
@@ -37,19 +45,30 @@ class Renewable(Family):
                                   "of capacity (weather and outages).", kind="profile",
                                   profile="availability"),
             "vom_cny_per_mwh": Param("CNY/MWh", 0.0, "Variable operation and maintenance cost.", min=0),
+            **(expansion.declare([dim], *lifetime) if dim else {}),
         }
 
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
         names = list(units)
         cap = self.column(units, "capacity_mw")
-        return Data(names, [units[u]["bus"] for u in names], cap,
-                    cap[:, None] * self.hourly(units, "availability", ctx), self.column(units, "vom_cny_per_mwh"))
+        avail = self.hourly(units, "availability", ctx)
+        build = expansion.build_limits(units, self.dim, ctx) if self.dim else np.zeros(len(names))
+        cost = np.zeros(len(names))
+        if build.any():
+            # new capacity adds to what is available, so it carries its share of the curtailment penalty
+            penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]
+            cost = expansion.annual_cost(units, self.dim, ctx) + penalty * (avail * ctx.weights).sum(axis=1)
+        return Data(names, [units[u]["bus"] for u in names], cap, avail, self.column(units, "vom_cny_per_mwh"),
+                    build, cost)
 
     def build(self, lp, d, ctx):
         penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]
-        p = lp.var(f"{self.name}-p", d.units, 0.0, d.available, cost=d.vom[:, None] - penalty)
+        ub = (d.capacity + d.build)[:, None] * d.availability
+        p = lp.var(f"{self.name}-p", d.units, 0.0, ub, cost=d.vom[:, None] - penalty)
         lp.constant += penalty * float(np.sum(d.available * ctx.weights))
+        if d.build.any():
+            expansion.link(lp, self.name, self.dim, d.units, d.build, d.build_cost, d.availability, d.capacity, [p])
         for u, bus in zip(d.units, d.bus):
             lp.inject(bus, p, u)
             if self.synchronous:
@@ -57,13 +76,17 @@ class Renewable(Family):
 
     def report(self, sol, d, ctx, rep):
         p = sol.value(f"{self.name}-p")
+        capacity = d.capacity
+        if self.dim:
+            capacity = capacity + expansion.report(sol, self.name, self.dim, d.units, d.capacity, d.build_cost, rep)
+        available = capacity[:, None] * d.availability
         for i, u in enumerate(d.units):
             col = f"{self.name}-p[{u}]"
             rep.column(col, p[i])
-            rep.column(f"{self.name}-curtailment[{u}]", d.available[i] - p[i])
+            rep.column(f"{self.name}-curtailment[{u}]", available[i] - p[i])
             rep.inject(d.bus[i], col, p[i])
         rep.add("generation", self.carrier, p.sum(axis=0))
-        rep.add("available", self.carrier, d.available.sum(axis=0))
-        rep.add("curtailment", self.carrier, (d.available - p).sum(axis=0))
+        rep.add("available", self.carrier, available.sum(axis=0))
+        rep.add("curtailment", self.carrier, (available - p).sum(axis=0))
         rep.add("cost", "variable_om", (d.vom[:, None] * p).sum(axis=0))
-        rep.capacity_mw[self.carrier] += float(d.capacity.sum())
+        rep.capacity_mw[self.carrier] += float(capacity.sum())

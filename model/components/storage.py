@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import expansion
 from ..errors import InputError
 from ..schema import REQUIRED, Param
 from .base import BUS, IN_SERVICE, Family
@@ -35,10 +36,15 @@ class Data:
     loss: np.ndarray  # (U,) per hour
     cost: np.ndarray  # (U,) CNY/MWh discharged
     energy_mwh: np.ndarray  # (U,) rated
+    on: np.ndarray  # (U, T) 1 once in service
+    power_mw: np.ndarray  # (U,) rated (charge side)
+    build: dict  # dimension -> (U,) what plan mode may add
+    build_cost: dict  # dimension -> (U,) CNY per MW or MWh added
 
 
 class Storage(Family):
     synchronous = False
+    dims: dict = {}  # "power" / "energy" -> expansion.Dim, for families that plan mode may grow
 
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
@@ -46,8 +52,12 @@ class Storage(Family):
         rows = [self.ratings(units[u], f"{self.key}.{u}", ctx) for u in names]
         on = self.in_service(units, ctx)
         p_in, p_out, energy, eta_in, eta_out, loss, cost = np.array(rows, dtype=float).reshape(len(names), 7).T
-        return Data(names, [units[u]["bus"] for u in names], p_in[:, None] * on, p_out[:, None] * on,
-                    energy[:, None] * on, eta_in, eta_out, loss, cost, energy)
+        build = {k: expansion.build_limits(units, dim, ctx) for k, dim in self.dims.items()}
+        build_cost = {k: expansion.annual_cost(units, dim, ctx) for k, dim in self.dims.items()}
+        grow = {k: build.get(k, np.zeros(len(names))) for k in ("power", "energy")}
+        return Data(names, [units[u]["bus"] for u in names], (p_in + grow["power"])[:, None] * on,
+                    (p_out + grow["power"])[:, None] * on, (energy + grow["energy"])[:, None] * on, eta_in, eta_out,
+                    loss, cost, energy, on, p_in, build, build_cost)
 
     def ratings(self, spec, key, ctx):
         """(P_in, P_out, E, eta_in, eta_out, loss per hour, cost per MWh out) of one unit."""
@@ -64,6 +74,9 @@ class Storage(Family):
         inv_out = dict(zip(d.units, (1.0 / d.eta_out).tolist()))
         lp.con(f"{N}-soc_balance", d.units, lambda u, t: soc[u, t] - keep[u] * soc[u, prev[t]]
                - eta_in[u] * c[u, t] + inv_out[u] * x[u, t], "==")
+        for k, dim in self.dims.items():
+            base, limited = (d.power_mw, [c, x]) if k == "power" else (d.energy_mwh, [soc])
+            expansion.link(lp, N, dim, d.units, d.build[k], d.build_cost[k], d.on, base, limited)
         for u, bus in zip(d.units, d.bus):
             lp.inject(bus, x, u)
             lp.inject(bus, c, u, -1.0)
@@ -80,14 +93,17 @@ class Storage(Family):
             rep.column(f"{N}-soc[{u}]", soc[i], "MWh")
             rep.inject(d.bus[i], f"{N}-discharge[{u}]", x[i] - c[i])
         w = ctx.weights
+        added = {k: expansion.report(sol, N, dim, d.units, d.power_mw if k == "power" else d.energy_mwh,
+                                     d.build_cost[k], rep) for k, dim in self.dims.items()}
+        energy = d.energy_mwh + added.get("energy", 0.0)
         rep.add("storage_charge", self.key, c.sum(axis=0))
         rep.add("storage_discharge", self.key, x.sum(axis=0))
         rep.add("cost", "storage_throughput", (d.cost[:, None] * x).sum(axis=0))
         out = x @ w
         rep.scalars.setdefault("storage", {}).update({
-            u: {"family": self.key, "energy_mwh": float(d.energy_mwh[i]), "charge_mwh": float(c[i] @ w),
+            u: {"family": self.key, "energy_mwh": float(energy[i]), "charge_mwh": float(c[i] @ w),
                 "discharge_mwh": float(out[i]),
-                "cycles": float(out[i] / d.energy_mwh[i]) if d.energy_mwh[i] else 0.0,
+                "cycles": float(out[i] / energy[i]) if energy[i] else 0.0,
                 "soc_min_mwh": float(soc[i].min()), "soc_max_mwh": float(soc[i].max())}
             for i, u in enumerate(d.units)})
 
@@ -109,6 +125,11 @@ class Battery(Storage):
         "throughput_cost_cny_per_mwh": Param("CNY/MWh", 30.0, "Wear cost per MWh discharged (assumption).", min=0),
         "in_service": IN_SERVICE,
     }
+    dims = {
+        "power": expansion.Dim("power", "mw", "kw", 300.0, 10.0, "assumption: converters and grid connection"),
+        "energy": expansion.Dim("energy", "mwh", "kwh", 650.0, 5.0, "FACTS: about 650 CNY/kWh, China ~2020"),
+    }
+    params.update(expansion.declare(list(dims.values()), 12, "assumption: lithium-ion cell life"))
 
     def ratings(self, s, key, ctx):
         if (s["energy_mwh"] is None) == (s["duration_h"] is None):

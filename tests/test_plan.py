@@ -1,0 +1,72 @@
+"""Plan mode and the target curve, on systems whose cheapest additions are derived by hand."""
+
+import numpy as np
+import pytest
+
+from model import target_curve
+from tests.conftest import base, target_twh, write_scenario
+
+BATTERY = {"power_mw": 0, "energy_mwh": 0, "charge_efficiency": 1, "discharge_efficiency": 1,
+           "self_discharge_per_h": 0, "throughput_cost_cny_per_mwh": 0, "build_power_max_mw": 500,
+           "build_energy_max_mwh": 500, "capital_cost_power_cny_per_kw": 100, "capital_cost_energy_cny_per_kwh": 100,
+           "fixed_om_power_cny_per_kw_yr": 0, "fixed_om_energy_cny_per_kwh_yr": 0, "lifetime_years": 10}
+# At a 0% discount rate a 10-year asset costs a tenth of its capital a year; over 2 of 8,760 hours:
+PER_MW = 100 * 1000 / 10 * 2 / 8760  # CNY per MW (or MWh) of new battery, 2.283
+
+
+def storage_case(target_mwh):
+    """200 MW of wind blow in hour 1 only; the line takes 100 MW; only a battery can carry wind
+    into hour 2."""
+    data = base(2, wind={"w": {"capacity_mw": 200, "availability": [1, 0]}}, battery={"b": dict(BATTERY)},
+                export_lines={"l": {"capacity_mw": 100, "price_cny_per_mwh": 0}},
+                target={"export_twh": target_twh(target_mwh, 2), "shortfall_penalty_cny_per_mwh": 10000},
+                plan={"discount_rate": 0})
+    data["mode"] = "plan"
+    return data
+
+
+def test_only_storage_relieves_the_line(solve):
+    """A 150 MWh target: the line sends 100 MWh in hour 1; the other 50 MWh must wait in a battery
+    of 50 MW and 50 MWh. Cost 100 x 2.283 = 228.3 CNY; one more MWh of target needs 1 MW and 1 MWh
+    more: 4.566 CNY/MWh."""
+    s = solve(storage_case(150)).summary
+    added = {a["dimension"]: a["added"] for a in s["additions"]}
+    assert added == pytest.approx({"power": 50, "energy": 50})
+    assert s["objective_cny"] == pytest.approx(100 * PER_MW)
+    assert s["target_price_cny_per_mwh"] == pytest.approx(2 * PER_MW)
+    assert s["cost_cny"]["investment"] == pytest.approx(100 * PER_MW)
+    assert s["storage"]["b"]["energy_mwh"] == pytest.approx(50)
+
+
+def test_build_limits_do_nothing_outside_plan_mode(solve):
+    s = solve(storage_case(150), mode="target").summary
+    assert s["additions"] == [] and s["shortfall_mwh"] == pytest.approx(50)
+
+
+def test_new_wind_at_its_annualised_cost(solve):
+    """No wind yet; 100 MW may be built at 5,000 CNY/kW, 20 years, 6%, fixed O&M 100 CNY/kW-yr;
+    it blows at half capacity. A 100 MWh target over 2 hours needs all 100 MW."""
+    data = base(2, wind={"w": {"capacity_mw": 0, "availability": 0.5, "build_max_mw": 100}},
+                export_lines={"l": {"capacity_mw": 100, "price_cny_per_mwh": 0}},
+                target={"export_twh": target_twh(100, 2), "shortfall_penalty_cny_per_mwh": 1e6})
+    data["mode"] = "plan"
+    s = solve(data).summary
+    crf = 0.06 * 1.06 ** 20 / (1.06 ** 20 - 1)
+    per_mw = (5000 * 1000 * crf + 100 * 1000) * 2 / 8760
+    assert s["additions"][0]["added"] == pytest.approx(100)
+    assert s["objective_cny"] == pytest.approx(100 * per_mw)
+    assert s["capacity_mw"]["wind"] == pytest.approx(100) and s["generation_mwh"]["wind"] == pytest.approx(100)
+
+
+def test_target_curve_is_monotone_and_re_solves_one_model(tmp_path):
+    path = write_scenario(tmp_path, storage_case(150))
+    levels = target_curve.levels(target_twh(40, 2), target_twh(240, 2), target_twh(20, 2))
+    table = target_curve.curve(path, levels)
+    assert len(table) == 11
+    assert np.all(np.diff(table["objective_cny"]) >= -1e-6)
+    assert np.all(np.diff(table["marginal_cost_cny_per_mwh"]) >= -1e-6)
+    assert table["reused_model"].iloc[1:].all()
+    by_level = table.set_index(table["target_twh"].round(6))
+    assert by_level.loc[round(target_twh(80, 2), 6), "marginal_cost_cny_per_mwh"] == pytest.approx(0)
+    assert by_level.loc[round(target_twh(160, 2), 6), "marginal_cost_cny_per_mwh"] == pytest.approx(2 * PER_MW)
+    assert by_level.loc[round(target_twh(240, 2), 6), "shortfall_mwh"] == pytest.approx(40)
