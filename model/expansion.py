@@ -84,19 +84,21 @@ def annual_cost(units: dict, dim: Dim, ctx) -> np.ndarray:
 
 
 def link(lp, family: str, dim: Dim, names: list, limits: np.ndarray, cost: np.ndarray, scale: np.ndarray,
-         base: np.ndarray, variables: list):
-    """Declare the new capacity of the units that may build, and tie ``variables`` (dicts from
-    lp.var) to it. ``scale`` (U, T): availability or in-service share; ``base`` (U,): capacity."""
+         limited: list):
+    """Declare the new capacity of the units that may build, and tie each variable to it.
+
+    ``scale`` (U, T): availability or in-service share; ``limited``: (variables from lp.var,
+    existing capacity (U,)) pairs: the pump and the turbine of a plant may differ."""
     idx = np.flatnonzero(limits > 0)
     if not idx.size:
         return None
     units = [names[i] for i in idx]
     new = lp.var(f"{family}-new_{dim.name}", units, 0.0, limits[idx], cost=cost[idx], hourly=False, role="investment")
     s = {u: scale[i].tolist() for u, i in zip(units, idx)}
-    rhs = scale[idx] * base[idx, None]
-    for k, x in enumerate(variables):
-        suffix = f"_{k + 1}" if len(variables) > 1 else ""
-        lp.con(f"{family}-{dim.name}_limit{suffix}", units, lambda u, t, x=x: x[u, t] - s[u][t] * new[u], "<=", rhs)
+    for k, (x, base) in enumerate(limited):
+        suffix = f"_{k + 1}" if len(limited) > 1 else ""
+        lp.con(f"{family}-{dim.name}_limit{suffix}", units, lambda u, t, x=x: x[u, t] - s[u][t] * new[u], "<=",
+               scale[idx] * base[idx, None])
     return new
 
 

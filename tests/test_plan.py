@@ -70,3 +70,47 @@ def test_target_curve_is_monotone_and_re_solves_one_model(tmp_path):
     assert by_level.loc[round(target_twh(80, 2), 6), "marginal_cost_cny_per_mwh"] == pytest.approx(0)
     assert by_level.loc[round(target_twh(160, 2), 6), "marginal_cost_cny_per_mwh"] == pytest.approx(2 * PER_MW)
     assert by_level.loc[round(target_twh(240, 2), 6), "shortfall_mwh"] == pytest.approx(40)
+
+
+def _cheap(dims):
+    """Capital 100 CNY per kW or kWh, 10 years, no O&M: 2.283 CNY per MW(h) over 2 hours at 0%."""
+    out = {"lifetime_years": 10}
+    for d in dims:
+        per = "kwh" if d in ("energy", "storage") else "kw"
+        out[f"capital_cost_{d}_cny_per_{per}"] = 100
+        out[f"fixed_om_{d}_cny_per_{per}_yr"] = 0
+    return out
+
+
+def test_pumped_hydro_power_and_reservoir(solve):
+    """Cycle efficiency 0.5: 50 MWh sent in hour 2 needs 100 MWh pumped in hour 1, so 100 MW of
+    pump-turbine and a 50 MWh reservoir: 150 x 2.283 = 342.5 CNY. One more MWh needs 2 MW more
+    and 1 MWh more: 3 x 2.283 = 6.849 CNY/MWh."""
+    data = storage_case(150)
+    data["wind"]["w"]["capacity_mw"] = 300
+    del data["battery"]
+    data["pumped_hydro"] = {"p": {"pump_mw": 0, "turbine_mw": 0, "reservoir_mwh": 0, "cycle_efficiency": 0.5,
+                                  "vom_cny_per_mwh": 0, "build_power_max_mw": 500, "build_energy_max_mwh": 500,
+                                  **_cheap(["power", "energy"])}}
+    s = solve(data).summary
+    added = {a["dimension"]: a["added"] for a in s["additions"]}
+    assert added == pytest.approx({"power": 100, "energy": 50})
+    assert s["objective_cny"] == pytest.approx(150 * PER_MW)
+    assert s["target_price_cny_per_mwh"] == pytest.approx(3 * PER_MW)
+
+
+def test_csp_storage_carries_the_sun_into_the_night(solve):
+    """A 10 MW CSP plant (efficiency 0.5) with no storage; sun in hour 1, line open in hour 2 only.
+    8 MWh at night needs 16 MWh of heat stored: 16 x 2.283 = 36.5 CNY; each further MWh needs
+    2 MWh of storage: 4.566 CNY/MWh."""
+    data = base(2, csp={"c": {"turbine_mw": 10, "solar_multiple": 2.5, "storage_hours": 0, "power_block_efficiency": 0.5,
+                              "storage_loss_per_h": 0, "field": [1, 0], "vom_cny_per_mwh": 0,
+                              "build_storage_max_mwh": 100, **_cheap(["storage"])}},
+                export_lines={"l": {"capacity_mw": 100, "price_cny_per_mwh": 0, "availability": [0, 1]}},
+                target={"export_twh": target_twh(8, 2), "shortfall_penalty_cny_per_mwh": 10000},
+                plan={"discount_rate": 0})
+    data["mode"] = "plan"
+    s = solve(data).summary
+    assert [(a["dimension"], a["added"]) for a in s["additions"]] == [("storage", pytest.approx(16))]
+    assert s["objective_cny"] == pytest.approx(16 * PER_MW)
+    assert s["target_price_cny_per_mwh"] == pytest.approx(2 * PER_MW)

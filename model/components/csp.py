@@ -22,6 +22,7 @@ from functools import partial
 
 import numpy as np
 
+from .. import expansion
 from ..schema import REQUIRED, Param
 from .base import BUS, IN_SERVICE, Family
 
@@ -37,6 +38,12 @@ class Data:
     eta: np.ndarray  # (U,)
     loss: np.ndarray
     vom: np.ndarray
+    field_design: np.ndarray  # (U,) MWth
+    store_mwh: np.ndarray  # (U,) MWh_th
+    on: np.ndarray  # (U, T)
+    phi: np.ndarray  # (U, T) field profile
+    build: dict  # dimension -> (U,) plan mode: what may be added
+    build_cost: dict
 
 
 class CSP(Family):
@@ -57,6 +64,14 @@ class CSP(Family):
         "vom_cny_per_mwh": Param("CNY/MWh", 20.0, "Variable O&M per MWh sent out (assumption).", min=0),
         "in_service": IN_SERVICE,
     }
+    # A split of FACTS' 12,000-22,500 CNY/kW (assumption): with solar multiple 2.5, efficiency 0.4
+    # and 11 h of storage it sums to about 19,400 CNY/kWe.
+    dims = {
+        "turbine": expansion.Dim("turbine", "mw", "kw", 4000.0, 60.0, "assumption: power block, per kWe"),
+        "field": expansion.Dim("field", "mw", "kw", 1800.0, 20.0, "assumption: solar field, per kW of heat"),
+        "storage": expansion.Dim("storage", "mwh", "kwh", 150.0, 2.0, "assumption: molten salt, per kWh of heat"),
+    }
+    params.update(expansion.declare(list(dims.values()), 25, "assumption"))
 
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
@@ -66,9 +81,12 @@ class CSP(Family):
         on = self.in_service(units, ctx)
         phi = self.hourly(units, "field", ctx)
         field_design = col("solar_multiple") * P / eta
-        return Data(names, [units[u]["bus"] for u in names], P, P[:, None] * on,
-                    field_design[:, None] * phi * on, (col("storage_hours") * P / eta)[:, None] * on,
-                    eta, col("storage_loss_per_h"), col("vom_cny_per_mwh"))
+        store = col("storage_hours") * P / eta
+        build = {k: expansion.build_limits(units, dim, ctx) for k, dim in self.dims.items()}
+        cost = {k: expansion.annual_cost(units, dim, ctx) for k, dim in self.dims.items()}
+        return Data(names, [units[u]["bus"] for u in names], P, (P + build["turbine"])[:, None] * on,
+                    (field_design + build["field"])[:, None] * phi * on, (store + build["storage"])[:, None] * on,
+                    eta, col("storage_loss_per_h"), col("vom_cny_per_mwh"), field_design, store, on, phi, build, cost)
 
     def build(self, lp, d, ctx):
         n = ctx.n
@@ -80,19 +98,27 @@ class CSP(Family):
         inv_eta = dict(zip(d.units, (1.0 / d.eta).tolist()))
         lp.con("CSP-heat_balance", d.units, lambda u, t: soc[u, t] - keep[u] * soc[u, prev[t]] - q[u, t]
                + inv_eta[u] * p[u, t], "==")
+        limited = {"turbine": (d.on, [(p, d.capacity)]), "field": (d.on * d.phi, [(q, d.field_design)]),
+                   "storage": (d.on, [(soc, d.store_mwh)])}
+        for k, dim in self.dims.items():
+            scale, pairs = limited[k]
+            expansion.link(lp, "CSP", dim, d.units, d.build[k], d.build_cost[k], scale, pairs)
         for u, bus in zip(d.units, d.bus):
             lp.inject(bus, p, u)
             lp.add_synchronous(bus, p, u)
 
     def report(self, sol, d, ctx, rep):
         q, p, soc = (sol.value(f"CSP-{x}") for x in ("field", "p", "soc"))
+        added = {k: expansion.report(sol, "CSP", dim, d.units, base, d.build_cost[k], rep)
+                 for (k, dim), base in zip(self.dims.items(), (d.capacity, d.field_design, d.store_mwh))}
+        heat = (d.field_design + added["field"])[:, None] * d.phi * d.on  # available, with what plan mode built
         for i, u in enumerate(d.units):
             rep.column(f"CSP-p[{u}]", p[i])
             rep.column(f"CSP-field[{u}]", q[i], "MWth")
-            rep.column(f"CSP-dumped[{u}]", d.heat[i] - q[i], "MWth")
+            rep.column(f"CSP-dumped[{u}]", heat[i] - q[i], "MWth")
             rep.column(f"CSP-soc[{u}]", soc[i], "MWh_th")
             rep.inject(d.bus[i], f"CSP-p[{u}]", p[i])
         rep.add("generation", self.carrier, p.sum(axis=0))
-        rep.add("csp_heat_dumped", "csp", (d.heat - q).sum(axis=0))
+        rep.add("csp_heat_dumped", "csp", (heat - q).sum(axis=0))
         rep.add("cost", "variable_om", (d.vom[:, None] * p).sum(axis=0))
-        rep.capacity_mw[self.carrier] += float(d.capacity.sum())
+        rep.capacity_mw[self.carrier] += float((d.capacity + added["turbine"]).sum())

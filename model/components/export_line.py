@@ -101,7 +101,7 @@ class ExportLine(Family):
         n = ctx.n
         f = lp.var("Line-flow", d.units, d.lb, d.ub + d.build[:, None] * d.availability, cost=-d.net_revenue,
                    role="export")
-        expansion.link(lp, "Line", self.dim, d.units, d.build, d.build_cost, d.availability, d.rating, [f])
+        expansion.link(lp, "Line", self.dim, d.units, d.build, d.build_cost, d.availability, [(f, d.rating)])
         prev = [n - 1] + list(range(n - 1))
         ramped = [(u, r) for u, r in zip(d.units, d.ramp) if r is not None]
         if ramped:

@@ -68,7 +68,7 @@ class Renewable(Family):
         p = lp.var(f"{self.name}-p", d.units, 0.0, ub, cost=d.vom[:, None] - penalty)
         lp.constant += penalty * float(np.sum(d.available * ctx.weights))
         if d.build.any():
-            expansion.link(lp, self.name, self.dim, d.units, d.build, d.build_cost, d.availability, d.capacity, [p])
+            expansion.link(lp, self.name, self.dim, d.units, d.build, d.build_cost, d.availability, [(p, d.capacity)])
         for u, bus in zip(d.units, d.bus):
             lp.inject(bus, p, u)
             if self.synchronous:

@@ -37,7 +37,8 @@ class Data:
     cost: np.ndarray  # (U,) CNY/MWh discharged
     energy_mwh: np.ndarray  # (U,) rated
     on: np.ndarray  # (U, T) 1 once in service
-    power_mw: np.ndarray  # (U,) rated (charge side)
+    power_in_mw: np.ndarray  # (U,) rated charging (pumping) power
+    power_out_mw: np.ndarray  # (U,) rated discharging (generating) power
     build: dict  # dimension -> (U,) what plan mode may add
     build_cost: dict  # dimension -> (U,) CNY per MW or MWh added
 
@@ -57,7 +58,7 @@ class Storage(Family):
         grow = {k: build.get(k, np.zeros(len(names))) for k in ("power", "energy")}
         return Data(names, [units[u]["bus"] for u in names], (p_in + grow["power"])[:, None] * on,
                     (p_out + grow["power"])[:, None] * on, (energy + grow["energy"])[:, None] * on, eta_in, eta_out,
-                    loss, cost, energy, on, p_in, build, build_cost)
+                    loss, cost, energy, on, p_in, p_out, build, build_cost)
 
     def ratings(self, spec, key, ctx):
         """(P_in, P_out, E, eta_in, eta_out, loss per hour, cost per MWh out) of one unit."""
@@ -75,8 +76,8 @@ class Storage(Family):
         lp.con(f"{N}-soc_balance", d.units, lambda u, t: soc[u, t] - keep[u] * soc[u, prev[t]]
                - eta_in[u] * c[u, t] + inv_out[u] * x[u, t], "==")
         for k, dim in self.dims.items():
-            base, limited = (d.power_mw, [c, x]) if k == "power" else (d.energy_mwh, [soc])
-            expansion.link(lp, N, dim, d.units, d.build[k], d.build_cost[k], d.on, base, limited)
+            limited = [(c, d.power_in_mw), (x, d.power_out_mw)] if k == "power" else [(soc, d.energy_mwh)]
+            expansion.link(lp, N, dim, d.units, d.build[k], d.build_cost[k], d.on, limited)
         for u, bus in zip(d.units, d.bus):
             lp.inject(bus, x, u)
             lp.inject(bus, c, u, -1.0)
@@ -93,7 +94,7 @@ class Storage(Family):
             rep.column(f"{N}-soc[{u}]", soc[i], "MWh")
             rep.inject(d.bus[i], f"{N}-discharge[{u}]", x[i] - c[i])
         w = ctx.weights
-        added = {k: expansion.report(sol, N, dim, d.units, d.power_mw if k == "power" else d.energy_mwh,
+        added = {k: expansion.report(sol, N, dim, d.units, d.power_out_mw if k == "power" else d.energy_mwh,
                                      d.build_cost[k], rep) for k, dim in self.dims.items()}
         energy = d.energy_mwh + added.get("energy", 0.0)
         rep.add("storage_charge", self.key, c.sum(axis=0))
@@ -153,6 +154,14 @@ class PumpedHydro(Storage):
         "vom_cny_per_mwh": Param("CNY/MWh", 5.0, "Variable O&M per MWh generated (assumption).", min=0),
         "in_service": IN_SERVICE,
     }
+
+    dims = {
+        "power": expansion.Dim("power", "mw", "kw", 5250.0, 30.0, "FACTS: pumped hydro about 5,250 CNY/kW; "
+                               "Yumen's budget implies about 8,470"),
+        "energy": expansion.Dim("energy", "mwh", "kwh", 100.0, 0.0, "assumption: a larger reservoir, per kWh "
+                                "of generation"),
+    }
+    params.update(expansion.declare(list(dims.values()), 50, "assumption"))
 
     def ratings(self, s, key, ctx):
         # The reservoir is counted in MWh of generation, so all losses sit on the pumping side.
