@@ -104,6 +104,18 @@ def technology_table(s: dict, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def additions_table(s: dict, lang: str) -> pd.DataFrame:
+    """Plan mode: what is built, and what it costs a year (annualised capital and fixed O&M)."""
+    zh = lang == "zh"
+    rows = [{("单元" if zh else "Unit"): a["unit"], ("类型" if zh else "Kind"): a["family"],
+             ("容量项" if zh else "Dimension"): a["dimension"], ("现有" if zh else "Existing"): round(a["existing"], 1),
+             ("新增" if zh else "Added"): round(a["added"], 1), ("单位" if zh else "Unit of measure"): a["unit_of_measure"],
+             ("年化成本（万元）" if zh else "Annualised cost (CNY million)"):
+                 round(a["annualised_cost_cny"] / (1e4 if zh else 1e6), 1)}
+            for a in s.get("additions", [])]
+    return pd.DataFrame(rows)
+
+
 def monthly_table(monthly: pd.DataFrame, s: dict, lang: str) -> pd.DataFrame:
     """By month, in the target's own measure (export net of imports unless the scenario says not)."""
     zh = lang == "zh"
@@ -197,6 +209,8 @@ def run_report(run_dir, lang="zh") -> dict:
     tables = [("关键指标" if zh else "Key figures", key_figures(s, lang)),
               ("分技术" if zh else "By technology", technology_table(s, lang)),
               ("分月" if zh else "By month", monthly_table(monthly, s, lang))]
+    if s.get("additions"):
+        tables.insert(1, ("新增装机" if zh else "Additions", additions_table(s, lang)))
     title = f"{s['scenario']} {'外送电量分析' if zh else 'export analysis'}"
     note = (f"模式 {s['mode']}，{s['hours']} 小时，求解状态 {s['status']}；能量平衡最大残差 {s['balance_max_abs_mw']:.1e} MW。"
             if zh else f"Mode {s['mode']}, {s['hours']} hours, solver status {s['status']}; largest energy-balance "

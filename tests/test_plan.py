@@ -114,3 +114,16 @@ def test_csp_storage_carries_the_sun_into_the_night(solve):
     assert [(a["dimension"], a["added"]) for a in s["additions"]] == [("storage", pytest.approx(16))]
     assert s["objective_cny"] == pytest.approx(16 * PER_MW)
     assert s["target_price_cny_per_mwh"] == pytest.approx(2 * PER_MW)
+
+
+def test_additions_in_the_meeting_report(tmp_path):
+    import pandas as pd
+
+    from model import meeting_report
+    from model.pipeline import run
+
+    out = tmp_path / "plan"
+    run(write_scenario(tmp_path, storage_case(150)), out=out)
+    paths = meeting_report.report(out, "en")
+    table = pd.read_excel(paths["xlsx"], sheet_name="Additions")
+    assert sorted(zip(table["Dimension"], table["Added"])) == [("energy", 50.0), ("power", 50.0)]
