@@ -6,9 +6,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from . import modes, network, settings
+from . import aggregation, modes, network, settings
 from .components import FAMILIES
 from .context import Context
+from .errors import InputError
+from .profiles import TIME_COLUMN
 from .lp import LinearProgram, gc_paused
 from .scenario import Scenario
 
@@ -25,10 +27,25 @@ class Built:
 
 
 def prepare(scenario: Scenario, mode: str | None = None) -> Built:
-    """Everything short of building: profiles loaded and every value checked (``validate``)."""
+    """Everything short of building: profiles loaded and every value checked (``validate``).
+
+    With ``time.segments_per_day``, the families prepare twice: over every hour (which loads and
+    checks the profiles that tsam then segments), and over the merged time steps."""
     ctx = Context.create(scenario, mode)
-    data = {f.key: f.prepare(scenario.values[f.key], ctx) for f in FAMILIES if scenario.values[f.key]}
+    data = _prepare_families(scenario, ctx)
+    per_day = scenario.values["time"]["segments_per_day"]
+    if per_day is not None:
+        if ctx.n % 24:
+            raise InputError(scenario.file_of("time.segments_per_day"), "time.segments_per_day",
+                             f"needs whole days, but time.hours is {ctx.n}")
+        features = ctx.profiles.table().drop(columns=TIME_COLUMN)
+        ctx = ctx.segmented(aggregation.segment_days(features, per_day))
+        data = _prepare_families(scenario, ctx)
     return Built(ctx, data)
+
+
+def _prepare_families(scenario: Scenario, ctx: Context) -> dict:
+    return {f.key: f.prepare(scenario.values[f.key], ctx) for f in FAMILIES if scenario.values[f.key]}
 
 
 def _declare(lp: LinearProgram, built: Built):

@@ -88,7 +88,8 @@ def cmd_validate(argv):
         units = sum(len(sc.values[key]) for key in built.data)
         for warning in built.ctx.profiles.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        print(f"ok: {path} ({sc.name}: {built.ctx.n} h from {built.ctx.index[0]:%Y-%m-%d}, "
+        steps = f" in {built.ctx.n} time steps" if built.ctx.aggregated else ""
+        print(f"ok: {path} ({sc.name}: {len(built.ctx.hourly_index)} h{steps} from {built.ctx.index[0]:%Y-%m-%d}, "
               f"{units} units, mode {built.ctx.mode})")
     return 0
 
@@ -204,7 +205,9 @@ def _fmt_twh(mwh):
 def format_summary(s: dict, folder) -> str:
     """The short labelled summary printed after a run."""
     weather = f", weather year {s['weather_year']}" if s["weather_year"] is not None else ""
-    lines = [f"Scenario {s['scenario']} ({s['mode']} mode): {s['hours']} h from {s['period'][0][:10]}{weather}, "
+    merged = (f" merged into {s['time_steps']} time steps ({s['segments_per_day']} a day)"
+              if s.get("segments_per_day") else "")
+    lines = [f"Scenario {s['scenario']} ({s['mode']} mode): {s['hours']} h{merged} from {s['period'][0][:10]}{weather}, "
              f"solver status {s['status']}"]
     share = s["export_share_of_target"]
     lines.append(f"Export          {_fmt_twh(s['export_mwh'])} = {s['export_yi_kwh']:.1f} 亿千瓦时")
@@ -233,7 +236,8 @@ def format_summary(s: dict, folder) -> str:
     for bus, hours in s["sync_support_binding_hours"].items():
         lines.append(f"DC support      synchronous capacity at {bus} limits DC export in {hours} h "
                      "(Bus-sync_support binding)")
-    lines.append(f"Cost            objective {s['objective_cny'] / 1e8:,.2f} 亿元 (cost minus export revenue); "
+    basis = "cost minus export revenue" if s["objective_includes_export_revenue"] else "cost; export revenue not counted"
+    lines.append(f"Cost            objective {s['objective_cny'] / 1e8:,.2f} 亿元 ({basis}); "
                  f"CO2 {s['co2_t'] / 1e6:.2f} Mt")
     c = s["checks"]
     state = "OK" if c["ok"] else "FAILED: " + "; ".join(c["problems"])

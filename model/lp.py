@@ -59,6 +59,10 @@ class VarBlock:
     component: pyo.Var | None  # None in a record-only build
     items: dict  # index -> Pyomo variable, what var() returned
     cols: np.ndarray | None = None  # column index per entry, -1 if the compiler dropped it
+    weighted: bool = True  # an hourly cost counts once per hour the time step stands for
+
+    def objective(self, weights) -> np.ndarray:
+        return self.cost * weights if self.hourly and self.weighted else self.cost
 
 
 @dataclass
@@ -97,7 +101,7 @@ class LinearProgram:
     vars: dict = field(default_factory=dict)
     cons: dict = field(default_factory=dict)
     balance: dict = field(default_factory=lambda: defaultdict(list))
-    synchronous: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(coef, var, unit)]
+    synchronous: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(coef, var, unit, hourly)]
     sync_need: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(ratio, var, unit)]
     constant: float = 0.0
     compiled: Compiled | None = None
@@ -111,8 +115,11 @@ class LinearProgram:
         return range(self.n_hours)
 
     # ---------------------------------------------------------------- declarations
-    def var(self, name, units, lb=0.0, ub=INF, cost=0.0, hourly=True, role=""):
+    def var(self, name, units, lb=0.0, ub=INF, cost=0.0, hourly=True, role="", weighted=True):
         """Declare ``name[unit, t]`` (or ``name[unit]``) with bounds and cost from arrays.
+
+        An hourly cost is per MWh, weighted by the hours of each time step; ``weighted=False``
+        for a cost per event (a start-up), counted once whatever the step's length.
 
         Returns a plain dict from index to Pyomo variable: constraint rules look variables up
         hundreds of thousands of times, and a dict does it ten times faster than the component.
@@ -125,7 +132,7 @@ class LinearProgram:
         if np.any(lb > ub + 1e-9):
             raise ValueError(f"{name}: lower bound above upper bound")
         if self.record_only:
-            self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, None, {})
+            self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, None, {}, weighted=weighted)
             return {}
         pos = {u: i for i, u in enumerate(units)}
         lo = np.where(np.isfinite(lb), lb, np.nan).tolist()
@@ -141,7 +148,7 @@ class LinearProgram:
             comp = pyo.Var(units, bounds=bounds, dense=True)
         self.model.add_component(name, comp)
         items = dict(comp.items())
-        self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, comp, items)
+        self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, comp, items, weighted=weighted)
         return items
 
     def con(self, name, units, rule, sense, rhs=0.0, hours=None, hourly=True):
@@ -186,9 +193,10 @@ class LinearProgram:
         """Add ``coef * var[unit, t]`` to the power balance of ``bus`` (withdrawals: coef < 0)."""
         self.balance[bus].append((coef, var, unit))
 
-    def add_synchronous(self, bus, var, unit, coef=1.0):
-        """``coef * var[unit, t]`` is synchronous (spinning) capacity at ``bus``, for DC support."""
-        self.synchronous[bus].append((coef, var, unit))
+    def add_synchronous(self, bus, var, unit, coef=1.0, hourly=True):
+        """``coef * var[unit, t]`` (``var[unit]`` if not ``hourly``: spinning in every hour) is
+        synchronous capacity at ``bus``, for DC support."""
+        self.synchronous[bus].append((coef, var, unit, hourly))
 
     def blocks(self, role):
         return [b for b in self.vars.values() if b.role == role]
@@ -198,7 +206,7 @@ class LinearProgram:
         """Minimise the sum of all declared costs, hourly ones weighted by their hours."""
         coefs, variables = [], []
         for b in self.vars.values():
-            c = b.cost * self.weights if b.hourly else b.cost
+            c = b.objective(self.weights)
             if not np.any(c):
                 continue
             nz = np.flatnonzero(c)
@@ -234,8 +242,11 @@ class LinearProgram:
 
     def signature(self) -> tuple:
         """What must match for two builds to share a constraint matrix."""
+        # The time steps' lengths sit in the matrix (storage balances): merged hours that differ
+        # between two points (another weather year segments differently) need their own build.
         return (tuple((b.name, tuple(b.units), b.lb.shape, b.role) for b in self.vars.values()),
-                tuple((b.name, tuple(b.units), b.rhs.shape, b.sense) for b in self.cons.values()))
+                tuple((b.name, tuple(b.units), b.rhs.shape, b.sense) for b in self.cons.values()),
+                hash(np.asarray(self.weights, dtype=float).tobytes()))
 
     def update_numbers(self, shadow: "LinearProgram"):
         """Take the bounds, costs and right-hand sides of a record-only build of another point."""
@@ -248,7 +259,7 @@ class LinearProgram:
             keep = b.cols >= 0
             cols = b.cols[keep]
             c.col_lower[cols], c.col_upper[cols] = b.lb[keep], b.ub[keep]
-            c.c[cols] = (b.cost * self.weights if b.hourly else b.cost)[keep]
+            c.c[cols] = b.objective(self.weights)[keep]
         for name, b in self.cons.items():
             b.rhs = shadow.cons[name].rhs
             keep = b.rows >= 0

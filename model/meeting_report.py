@@ -212,8 +212,12 @@ def run_report(run_dir, lang="zh") -> dict:
     if s.get("additions"):
         tables.insert(1, ("新增装机" if zh else "Additions", additions_table(s, lang)))
     title = f"{s['scenario']} {'外送电量分析' if zh else 'export analysis'}"
-    note = (f"模式 {s['mode']}，{s['hours']} 小时，求解状态 {s['status']}；能量平衡最大残差 {s['balance_max_abs_mw']:.1e} MW。"
-            if zh else f"Mode {s['mode']}, {s['hours']} hours, solver status {s['status']}; largest energy-balance "
+    k = s.get("segments_per_day")
+    merged = ((f"（时间聚合：每日{k}段，共{s['time_steps']}个时段，为快速估算）" if zh else
+               f" (time aggregation: {k} segments a day, {s['time_steps']} time steps, for fast estimates)")
+              if k else "")
+    note = (f"模式 {s['mode']}，{s['hours']} 小时{merged}，求解状态 {s['status']}；能量平衡最大残差 {s['balance_max_abs_mw']:.1e} MW。"
+            if zh else f"Mode {s['mode']}, {s['hours']} hours{merged}, solver status {s['status']}; largest energy-balance "
             f"residual {s['balance_max_abs_mw']:.1e} MW.")
     return _write(run_dir, lang, title, headline(s, monthly, lang), tables,
                   lambda out: draw_run(run_dir, out, lang), note)

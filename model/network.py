@@ -8,7 +8,8 @@ The dual of Bus-balance is the hourly price at the bus (CNY/MWh).
     Bus-sync_support[b, t]:  sum of synchronous capacity at b - sum_l r_l Line-flow[l, t] >= 0
 
 for the DC lines at b that need support (coal and CHP committed capacity, hydro, CSP and
-pumped-hydro machines count; batteries and wind and PV, being inverter-based, do not). Its dual
+pumped-hydro machines count, and synchronous condensers a plan adds; batteries and wind
+and PV, being inverter-based, do not). Its dual
 is the value of one more MW of spinning capacity for export (CNY/MW in that hour).
 """
 
@@ -35,8 +36,9 @@ def build(lp, ctx):
     supported = [b for b in buses if lp.sync_need.get(b)]
     if supported:
         lp.con("Bus-sync_support", supported, lambda b, t: linear(
-            [c for c, _, _ in lp.synchronous[b]] + [-r for r, _, _ in lp.sync_need[b]],
-            [v[u, t] for _, v, u in lp.synchronous[b]] + [v[u, t] for _, v, u in lp.sync_need[b]]), ">=")
+            [c for c, _, _, _ in lp.synchronous[b]] + [-r for r, _, _ in lp.sync_need[b]],
+            [v[u, t] if hourly else v[u] for _, v, u, hourly in lp.synchronous[b]]
+            + [v[u, t] for _, v, u in lp.sync_need[b]]), ">=")
 
 
 def report(sol, ctx, rep):
@@ -50,7 +52,7 @@ def report(sol, ctx, rep):
     if "Bus-sync_support" in sol.lp.cons:
         block = sol.lp.cons["Bus-sync_support"]
         dual = sol.dual("Bus-sync_support")
-        rep.scalars["sync_support_binding_hours"] = {b: int(np.sum(np.abs(dual[i]) > 1e-6))
+        rep.scalars["sync_support_binding_hours"] = {b: int((np.abs(dual[i]) > 1e-6) @ ctx.weights)
                                                      for i, b in enumerate(block.units)}
         for i, b in enumerate(block.units):
             rep.column(f"Bus-sync_support_price[{b}]", dual[i] / ctx.weights, "CNY/MW")

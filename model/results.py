@@ -68,8 +68,11 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "mode": ctx.mode,
         "status": sol.status,
         "objective_cny": sol.objective,
-        "hours": int(ctx.n),
-        "period": [ctx.index[0].isoformat(), ctx.index[-1].isoformat()],
+        "objective_includes_export_revenue": ctx.mode != "plan" or ctx.values["plan"]["count_export_revenue"],
+        "hours": int(round(hours)),
+        "time_steps": int(ctx.n),
+        "segments_per_day": ctx.values["time"]["segments_per_day"],
+        "period": [ctx.hourly_index[0].isoformat(), ctx.hourly_index[-1].isoformat()],
         "export_mwh": export,
         "export_twh": export / MWH_PER_TWH,
         "export_yi_kwh": export / MWH_PER_YI_KWH,
@@ -141,8 +144,12 @@ def _clean(x):
 
 
 def hourly_frame(ctx, rep: Report) -> pd.DataFrame:
-    df = pd.DataFrame(rep.hourly)
-    df.insert(0, TIME_COLUMN, ctx.index)
+    """One row an hour. With merged hours, each hour shows its time step's value (a mean power;
+    a state at the step's end) and the step's number, so sums over hours are the step totals."""
+    df = pd.DataFrame({k: ctx.expand(v) for k, v in rep.hourly.items()})
+    df.insert(0, TIME_COLUMN, ctx.hourly_index)
+    if ctx.aggregated:
+        df.insert(1, "time_step", ctx.expand(np.arange(ctx.n)))
     return df
 
 

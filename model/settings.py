@@ -19,6 +19,11 @@ TIME = {
     "start": Param("date", "2019-01-01", "First modelled hour, 00:00 local time (Asia/Shanghai).",
                    kind="date", structural=True),
     "hours": Param("h", 8760, "Number of modelled hours.", kind="integer", min=1, structural=True),
+    "segments_per_day": Param("-", None, "Time aggregation for fast exploratory runs: merge each day's "
+                              "hours into this many segments of adjacent hours, chosen by tsam from the "
+                              "run's profiles; every day is kept, so storage and seasons stay linked "
+                              "across the year. None: every hour (the reference). Needs whole days.",
+                              kind="integer", min=1, max=24, structural=True),
 }
 
 SYSTEM = {
@@ -42,6 +47,10 @@ TARGET = {
 PLAN = {
     "discount_rate": Param("1/yr", 0.06, "Real discount rate that annualises capital costs in plan mode "
                            "(assumption: a common rate for Chinese power investment appraisal).", min=0, max=1),
+    "count_export_revenue": Param("-", False, "Plan mode: put export revenue in the objective. false: the "
+                                  "least annualised cost of meeting the export target, so the target price "
+                                  "is the cost of one more MWh of target; true: the most profitable build "
+                                  "at the receiving-end prices, which may overshoot the target.", kind="bool"),
 }
 
 SOLVER = {

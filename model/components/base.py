@@ -53,3 +53,21 @@ class Family:
     def check_buses(self, units: dict, ctx, field="bus"):
         for u, spec in units.items():
             ctx.check_bus(spec[field], f"{self.key}.{u}.{field}")
+
+
+def stepping(ctx, units: list, loss: np.ndarray):
+    """What a state carried from one time step to the next needs: the previous step (cyclic: the
+    last step precedes the first), each unit's retention ``(1 - loss)^w`` over each step, and the
+    steps' durations ``w`` (all 1 when every hour is modelled)."""
+    n = ctx.n
+    prev = [n - 1] + list(range(n - 1))
+    w = ctx.weights
+    keep = {u: ((1.0 - loss[i]) ** w).tolist() for i, u in enumerate(units)}
+    return prev, keep, w.tolist()
+
+
+def ramp_hours(ctx) -> np.ndarray:
+    """Hours between the middles of each time step and the one before: a ramp rate times this
+    bounds how far two adjacent step means of a ramp-limited path can differ."""
+    w = ctx.weights
+    return (w + np.roll(w, 1)) / 2

@@ -6,8 +6,10 @@ field profile phi[t] (field heat output as a fraction of its design output, driv
     field design heat F = SM * P / eta                       (MWth)
     CSP-field[u,t] in [0, phi[t] F s[t]]     heat collected and used; the rest is dumped
     CSP-p[u,t]     in [0, P s[t]]            electricity sent out
-    CSP-soc[u,t]   in [0, H P / eta s[t]]    heat in store at the end of hour t (MWh_th)
-    CSP-heat_balance: soc[t] - (1 - loss) soc[t-1] - field[t] + p[t] / eta == 0
+    CSP-soc[u,t]   in [0, H P / eta s[t]]    heat in store at the end of time step t (MWh_th)
+    CSP-heat_balance: soc[t] - (1 - loss)^w soc[t-1] - w (field[t] - p[t] / eta) == 0
+
+w[t] is the hours of the time step (1 unless hours are merged, model/aggregation.py).
 
 So electricity never exceeds eta times the heat collected, and it can flow at night from store.
 s[t] is 0 before the in-service date; the year wraps around, as for all storage. The output
@@ -24,7 +26,8 @@ import numpy as np
 
 from .. import expansion
 from ..schema import REQUIRED, Param
-from .base import BUS, IN_SERVICE, Family
+from ..lp import linear
+from .base import BUS, IN_SERVICE, Family, stepping
 
 
 @dataclass
@@ -89,15 +92,13 @@ class CSP(Family):
                     eta, col("storage_loss_per_h"), col("vom_cny_per_mwh"), field_design, store, on, phi, build, cost)
 
     def build(self, lp, d, ctx):
-        n = ctx.n
         q = lp.var("CSP-field", d.units, 0.0, d.heat)
         p = lp.var("CSP-p", d.units, 0.0, d.p_max, cost=d.vom[:, None])
         soc = lp.var("CSP-soc", d.units, 0.0, d.store)
-        prev = [n - 1] + list(range(n - 1))
-        keep = dict(zip(d.units, (1.0 - d.loss).tolist()))
+        prev, keep, w = stepping(ctx, d.units, d.loss)
         inv_eta = dict(zip(d.units, (1.0 / d.eta).tolist()))
-        lp.con("CSP-heat_balance", d.units, lambda u, t: soc[u, t] - keep[u] * soc[u, prev[t]] - q[u, t]
-               + inv_eta[u] * p[u, t], "==")
+        lp.con("CSP-heat_balance", d.units, lambda u, t: linear(
+            [1.0, -keep[u][t], -w[t], w[t] * inv_eta[u]], [soc[u, t], soc[u, prev[t]], q[u, t], p[u, t]]), "==")
         limited = {"turbine": (d.on, [(p, d.capacity)]), "field": (d.on * d.phi, [(q, d.field_design)]),
                    "storage": (d.on, [(soc, d.store_mwh)])}
         for k, dim in self.dims.items():

@@ -2,7 +2,7 @@
 
     d[u,t] = annual_mwh / hours_in_year * shape[t] / mean(shape)       the contracted profile
     DirectPurchase-p[u,t] in [max(min_mw, (1 - shiftable) d[t]), max_mw]
-    DirectPurchase-daily[u, day]:  sum of p over the day == sum of d over the day
+    DirectPurchase-daily[u, day]:  sum of w p over the day == sum of w d over the day  (w: hours a step)
 
 A share ``shiftable`` of each day's energy may move to any hour of that day; with none shiftable
 the load is fixed and needs no variable. The tariff only prices the energy in the report: the
@@ -61,8 +61,9 @@ class DirectPurchase(Family):
             top = np.inf if s["max_mw"] is None else s["max_mw"]
             lb[i] = np.maximum(s["min_mw"], (1 - s["shiftable"]) * load[i])
             ub[i] = np.full(ctx.n, top)
-            energy = _by_day(load[i], day)
-            if np.any(_by_day(lb[i], day) > energy + 1e-6) or np.any(_by_day(np.minimum(ub[i], 1e12), day) < energy - 1e-6):
+            energy = _by_day(load[i] * ctx.weights, day)
+            if (np.any(_by_day(lb[i] * ctx.weights, day) > energy + 1e-6)
+                    or np.any(_by_day(np.minimum(ub[i], 1e12) * ctx.weights, day) < energy - 1e-6)):
                 raise InputError(ctx.scenario.file_of(key), f"{key}.max_mw",
                                  "min_mw and max_mw leave no way to draw a day's contracted energy")
             bus = s["bus"]
@@ -81,8 +82,9 @@ class DirectPurchase(Family):
         day_of, days = ctx.days()
         hours_of = {day: np.flatnonzero(day_of == k).tolist() for k, day in enumerate(days)}
         keys = [(u, day) for u in names for day in hours_of]
-        energy = np.array([d.load[i][hours_of[day]].sum() for i in idx for day in hours_of])
-        lp.con("DirectPurchase-daily", keys, lambda k: linear([1.0] * len(hours_of[k[1]]),
+        w = ctx.weights
+        energy = np.array([d.load[i][hours_of[day]] @ w[hours_of[day]] for i in idx for day in hours_of])
+        lp.con("DirectPurchase-daily", keys, lambda k: linear(w[hours_of[k[1]]].tolist(),
                                                              [p[k[0], t] for t in hours_of[k[1]]]),
                "==", energy, hourly=False)
         for u in names:

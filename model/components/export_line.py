@@ -3,15 +3,20 @@
 With F[t] = min(capacity, operating_limit) * availability[t]:
 
     Line-flow[l,t]  in [min_load * F[t], F[t]]   MW sent; export is counted at the sending end
-    Line-ramp_up:   f[t] - f[t-1] <= ramp        (if ramp_mw_per_h is set; the year wraps around)
-    Line-ramp_down: f[t-1] - f[t] <= ramp
+    Line-ramp_up:   f[t] - f[t-1] <= ramp h[t]   (if ramp_mw_per_h is set; the year wraps around;
+    Line-ramp_down: f[t-1] - f[t] <= ramp h[t]    h[t] as for thermal ramps: 1 hour unmerged)
     Line-block:     f[t] - f[t-1] == 0           inside schedule blocks (DC day-ahead schedules
-                                                 hold the flow constant for block_hours)
+                                                 hold the flow constant for block_hours; with
+                                                 merged hours, between steps whose boundary
+                                                 falls inside a block: exact for the hours)
     Line-quota:     sum_t w f + shortfall >= quota * year share   (soft annual contract quota)
 
 A line with sync_support_ratio r needs r MW of synchronous capacity at its bus per MW of flow
 (Bus-sync_support, built with the bus balance once every family has declared its machines).
-Revenue per MWh sent: (1 - loss) * receiving-end price - transmission tariff.
+Revenue per MWh sent: (1 - loss) * receiving-end price - transmission tariff; in the objective
+except in plan mode's least-cost form (plan.count_export_revenue false), where it is only reported.
+Plan mode may add line capacity (Line-new_capacity) and synchronous condensers at a supported DC
+line's bus (Line-new_condenser, counted in Bus-sync_support every hour: a schedule upgrade).
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from functools import partial
 import numpy as np
 
 from .. import expansion
+from ..errors import InputError
 from ..lp import linear
 from ..schema import REQUIRED, Param
-from .base import BUS, Family
+from .base import BUS, Family, ramp_hours
 
 
 @dataclass
@@ -36,6 +42,7 @@ class Data:
     ub: np.ndarray  # (U, T)
     lb: np.ndarray  # (U, T)
     net_revenue: np.ndarray  # (U, T) CNY per MWh sent
+    flow_cost: np.ndarray  # (U, T) objective per MWh sent: -net_revenue, or 0 for a plan's least cost
     loss: np.ndarray  # (U,)
     ramp: list  # (U,) MW/h or None
     block_hours: list
@@ -43,6 +50,8 @@ class Data:
     availability: np.ndarray  # (U, T)
     build: np.ndarray  # (U,) plan mode: MW of line that may be added
     build_cost: np.ndarray  # (U,) CNY per MW added
+    condenser_build: np.ndarray  # (U,) plan mode: MW of synchronous condensers that may be added
+    condenser_cost: np.ndarray  # (U,) CNY per MW
     quota_mwh: np.ndarray  # (U,) for the modelled hours
     quota_penalty: np.ndarray
 
@@ -75,7 +84,11 @@ class ExportLine(Family):
     }
     dim = expansion.Dim("capacity", "mw", "kw", 3300.0, 30.0, "assumption: about the cost per kW of the "
                         "Jiuquan-Hunan line; not in FACTS")
-    params.update(expansion.declare([dim], 40, "assumption"))
+    # A schedule upgrade: condensers at the sending end spin without generating, so a DC line held
+    # down by its synchronous support may carry more (Bus-sync_support counts them).
+    condenser = expansion.Dim("condenser", "mw", "kw", 400.0, 8.0, "assumption: synchronous condensers, "
+                              "per kVA counted as MW of synchronous capacity; not in FACTS")
+    params.update(expansion.declare([dim, condenser], 40, "assumption"))
 
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
@@ -89,23 +102,32 @@ class ExportLine(Family):
         avail = self.hourly(units, "availability", ctx)
         ub = rating[:, None] * avail
         build = expansion.build_limits(units, self.dim, ctx)
+        condensers = expansion.build_limits(units, self.condenser, ctx)
+        for i, u in enumerate(names):
+            if condensers[i] > 0 and not units[u]["sync_support_ratio"]:
+                key = f"{self.key}.{u}.{self.condenser.build_max}"
+                raise InputError(ctx.scenario.file_of(key), key, "condensers only help a line with a "
+                                 "sync_support_ratio; expected 0 here")
         loss = col("loss")
+        net_revenue = (1 - loss)[:, None] * price - col("tariff_cny_per_mwh")[:, None]
+        least_cost = ctx.mode == "plan" and not ctx.values["plan"]["count_export_revenue"]
         return Data(names, [units[u]["bus"] for u in names], rating, ub, col("min_load")[:, None] * ub,
-                    (1 - loss)[:, None] * price - col("tariff_cny_per_mwh")[:, None], loss,
+                    net_revenue, 0.0 * net_revenue if least_cost else -net_revenue, loss,
                     [units[u]["ramp_mw_per_h"] for u in names], [units[u]["block_hours"] for u in names],
                     [units[u]["sync_support_ratio"] for u in names], avail, build,
-                    expansion.annual_cost(units, self.dim, ctx),
+                    expansion.annual_cost(units, self.dim, ctx), condensers,
+                    expansion.annual_cost(units, self.condenser, ctx),
                     col("quota_twh") * 1e6 * ctx.year_fraction, col("quota_penalty_cny_per_mwh"))
 
     def build(self, lp, d, ctx):
         n = ctx.n
-        f = lp.var("Line-flow", d.units, d.lb, d.ub + d.build[:, None] * d.availability, cost=-d.net_revenue,
+        f = lp.var("Line-flow", d.units, d.lb, d.ub + d.build[:, None] * d.availability, cost=d.flow_cost,
                    role="export")
         expansion.link(lp, "Line", self.dim, d.units, d.build, d.build_cost, d.availability, [(f, d.rating)])
         prev = [n - 1] + list(range(n - 1))
         ramped = [(u, r) for u, r in zip(d.units, d.ramp) if r is not None]
         if ramped:
-            lines, r = [u for u, _ in ramped], np.array([r for _, r in ramped])[:, None]
+            lines, r = [u for u, _ in ramped], np.array([r for _, r in ramped])[:, None] * ramp_hours(ctx)
             lp.con("Line-ramp_up", lines, lambda l, t: f[l, t] - f[l, prev[t]], "<=", r)
             lp.con("Line-ramp_down", lines, lambda l, t: f[l, prev[t]] - f[l, t], "<=", r)
         blocked = [(u, b) for u, b in zip(d.units, d.block_hours) if b > 1]
@@ -122,14 +144,19 @@ class ExportLine(Family):
             lp.con("Line-quota", names,
                    lambda l: linear(w + [1.0], [f[l, t] for t in range(n)] + [short[l]]),
                    ">=", d.quota_mwh[quota], hourly=False)
+        condensers = expansion.link(lp, "Line", self.condenser, d.units, d.condenser_build, d.condenser_cost,
+                                    d.availability, [])
         for u, bus, ratio in zip(d.units, d.bus, d.sync_ratio):
             lp.inject(bus, f, u, -1.0)
             if ratio:
                 lp.sync_need[bus].append((ratio, f, u))
+            if condensers and u in condensers:
+                lp.add_synchronous(bus, condensers, u, hourly=False)
 
     def report(self, sol, d, ctx, rep):
         f = sol.value("Line-flow")
         rating = d.rating + expansion.report(sol, "Line", self.dim, d.units, d.rating, d.build_cost, rep)
+        expansion.report(sol, "Line", self.condenser, d.units, 0 * d.rating, d.condenser_cost, rep)
         ub = rating[:, None] * d.availability
         rc = sol.reduced_cost("Line-flow")
         for i, u in enumerate(d.units):
@@ -142,7 +169,7 @@ class ExportLine(Family):
             rep.add("export_loss", u, d.loss[i] * f[i])
             rep.add("revenue", u, d.net_revenue[i] * f[i])
         at_limit = (f >= ub - 1e-6) & (ub > 0)
-        rep.scalars["line_hours_at_limit"] = dict(zip(d.units, at_limit.sum(axis=1).astype(int).tolist()))
+        rep.scalars["line_hours_at_limit"] = dict(zip(d.units, (at_limit @ ctx.weights).astype(int).tolist()))
         rep.scalars["line_rating_mw"] = dict(zip(d.units, rating.tolist()))
         quota = np.flatnonzero(d.quota_mwh > 0)
         if quota.size:

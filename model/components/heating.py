@@ -6,9 +6,12 @@ with heat storage, so the heating load can move into windy or valley hours.
     Heating-p[u,t]        in [0, boiler_mw * allowed[t]]  electricity drawn (MW)
     Heating-soc[u,t]      in [0, storage]                 heat in store (MWh_th)
     Heating-unserved[u,t] >= 0                            heat not delivered, at the value of lost load
-    Heating-heat_balance: soc[t] - (1 - loss) soc[t-1] - cop p[t] - unserved[t] == -h[t]
+    Heating-heat_balance: soc[t] - (1 - loss)^w soc[t-1] - w (cop p[t] + unserved[t]) == -w h[t]
 
-allowed[t] limits the boilers to tariff windows when the scenario names them. The tariff only
+w[t] is the hours of the time step (1 unless hours are merged, model/aggregation.py).
+
+allowed[t] limits the boilers to tariff windows when the scenario names them. Plan mode may add
+boiler capacity (Heating-new_boiler) and heat storage (Heating-new_storage). The tariff only
 prices the electricity in the report: the heat demand is fixed, so it does not change dispatch.
 """
 
@@ -20,9 +23,11 @@ from functools import partial
 
 import numpy as np
 
+from .. import expansion
 from ..errors import InputError
 from ..schema import REQUIRED, Param
-from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, Family
+from ..lp import linear
+from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, Family, stepping
 
 
 @dataclass
@@ -35,6 +40,10 @@ class Data:
     cop: np.ndarray
     loss: np.ndarray
     tariff: np.ndarray
+    boiler: np.ndarray  # (U,) MW installed
+    allowed: np.ndarray  # (U, T) share of each time step the boilers may run
+    build: dict  # dimension -> (U,) plan mode: what may be added
+    build_cost: dict  # dimension -> (U,) CNY per MW or MWh_th
 
 
 class Heating(Family):
@@ -58,16 +67,23 @@ class Heating(Family):
                                "valley-tariff windows ['8-14', '20-24']; none: any hour.", kind="windows"),
         "tariff_cny_per_mwh": Param("CNY/MWh", 0.0, "Preferential heating tariff, for the report.", min=0),
     }
+    dims = {
+        "boiler": expansion.Dim("boiler", "mw", "kw", 500.0, 5.0, "assumption: electrode boilers with grid "
+                                "connection; not in FACTS"),
+        "storage": expansion.Dim("storage", "mwh", "kwh", 80.0, 1.0, "assumption: hot-water or solid heat store, "
+                                 "per kWh of heat; not in FACTS"),
+    }
+    params.update(expansion.declare(list(dims.values()), 20, "assumption"))
 
     def prepare(self, units, ctx):
         self.check_buses(units, ctx)
         names = list(units)
         heat = np.zeros((len(names), ctx.n))
-        p_max = np.zeros((len(names), ctx.n))
-        hour = ctx.index.hour.to_numpy()
+        allowed_share = np.zeros((len(names), ctx.n))
         for i, u in enumerate(names):
             s, key = units[u], f"{self.key}.{u}.temperature"
-            temp = ctx.profile(s["temperature"], "temperature", key)
+            # Degree hours are not linear in temperature: take them hour by hour, then average.
+            temp = ctx.profile(s["temperature"], "temperature", key, hourly=True)
             source = ctx.profile_source(key)
             season = (s["heat_season_start"], s["heat_season_end"])
             hdd_source = np.maximum(0.0, s["base_temperature_c"] - source.to_numpy()) * ctx.season(*season, source.index)
@@ -75,29 +91,40 @@ class Heating(Family):
             if hdd_per_year <= 0 and s["annual_heat_mwh"] > 0:
                 raise InputError(ctx.scenario.file_of(key), key, "no hour in the heating season is below "
                                  "base_temperature_c, so the annual heat has nowhere to go")
-            hdd = np.maximum(0.0, s["base_temperature_c"] - temp) * ctx.season(*season)
-            heat[i] = s["annual_heat_mwh"] * hdd / hdd_per_year if hdd_per_year > 0 else 0.0
+            hdd = np.maximum(0.0, s["base_temperature_c"] - temp) * ctx.season(*season, ctx.hourly_index)
+            heat[i] = ctx.steps(s["annual_heat_mwh"] * hdd / hdd_per_year if hdd_per_year > 0 else 0 * hdd)
             allowed = np.ones(24) if s["allowed_hours"] is None else np.array(s["allowed_hours"], dtype=float)
-            p_max[i] = s["boiler_mw"] * allowed[hour]
+            # Over a merged step, the share of its hours inside the windows: exact in energy.
+            allowed_share[i] = ctx.hour_of_day(allowed)
         col = partial(self.column, units)
-        return Data(names, [units[u]["bus"] for u in names], heat, p_max, col("storage_mwh_th"), col("cop"),
-                    col("storage_loss_per_h"), col("tariff_cny_per_mwh"))
+        build = {k: expansion.build_limits(units, dim, ctx) for k, dim in self.dims.items()}
+        cost = {k: expansion.annual_cost(units, dim, ctx) for k, dim in self.dims.items()}
+        boiler = col("boiler_mw")
+        return Data(names, [units[u]["bus"] for u in names], heat, (boiler + build["boiler"])[:, None] * allowed_share,
+                    col("storage_mwh_th") + build["storage"], col("cop"), col("storage_loss_per_h"),
+                    col("tariff_cny_per_mwh"), boiler, allowed_share, build, cost)
 
     def build(self, lp, d, ctx):
-        n = ctx.n
         p = lp.var("Heating-p", d.units, 0.0, d.p_max)
         soc = lp.var("Heating-soc", d.units, 0.0, d.store[:, None])
         short = lp.var("Heating-unserved", d.units, 0.0, cost=ctx.values["system"]["voll_cny_per_mwh"])
-        prev = [n - 1] + list(range(n - 1))
-        keep = dict(zip(d.units, (1.0 - d.loss).tolist()))
+        prev, keep, w = stepping(ctx, d.units, d.loss)
         cop = dict(zip(d.units, d.cop.tolist()))
-        lp.con("Heating-heat_balance", d.units, lambda u, t: soc[u, t] - keep[u] * soc[u, prev[t]]
-               - cop[u] * p[u, t] - short[u, t], "==", -d.heat)
+        lp.con("Heating-heat_balance", d.units, lambda u, t: linear(
+            [1.0, -keep[u][t], -w[t] * cop[u], -w[t]], [soc[u, t], soc[u, prev[t]], p[u, t], short[u, t]]),
+            "==", -d.heat * ctx.weights)
+        store = d.store - d.build["storage"]
+        limited = {"boiler": (d.allowed, [(p, d.boiler)]), "storage": (np.ones_like(d.allowed), [(soc, store)])}
+        for k, dim in self.dims.items():
+            scale, pairs = limited[k]
+            expansion.link(lp, "Heating", dim, d.units, d.build[k], d.build_cost[k], scale, pairs)
         for u, bus in zip(d.units, d.bus):
             lp.inject(bus, p, u, -1.0)
 
     def report(self, sol, d, ctx, rep):
         p, soc, short = (sol.value(f"Heating-{x}") for x in ("p", "soc", "unserved"))
+        for (k, dim), base in zip(self.dims.items(), (d.boiler, d.store - d.build["storage"])):
+            expansion.report(sol, "Heating", dim, d.units, base, d.build_cost[k], rep)
         for i, u in enumerate(d.units):
             rep.column(f"Heating-p[{u}]", p[i])
             rep.column(f"Heating-heat_demand[{u}]", d.heat[i], "MWth")

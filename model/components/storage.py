@@ -2,8 +2,10 @@
 
     {N}-charge[u,t]    in [0, P_in  * s[t]]    MW drawn from the bus
     {N}-discharge[u,t] in [0, P_out * s[t]]    MW delivered to the bus
-    {N}-soc[u,t]       in [0, E * s[t]]        MWh stored at the end of hour t
-    {N}-soc_balance:  soc[t] - (1 - loss) soc[t-1] - eta_in charge[t] + discharge[t] / eta_out == 0
+    {N}-soc[u,t]       in [0, E * s[t]]        MWh stored at the end of time step t
+    {N}-soc_balance:  soc[t] - (1 - loss)^w soc[t-1] - w (eta_in charge[t] - discharge[t] / eta_out) == 0
+
+w[t] is the hours of the time step (1 unless hours are merged, model/aggregation.py).
 
 s[t] is 0 before the in-service date. The year wraps around (hour 0 follows the last hour), so
 storage ends the year as full as it began and creates no energy. Cost: a throughput cost per
@@ -21,7 +23,8 @@ import numpy as np
 from .. import expansion
 from ..errors import InputError
 from ..schema import REQUIRED, Param
-from .base import BUS, IN_SERVICE, Family
+from ..lp import linear
+from .base import BUS, IN_SERVICE, Family, stepping
 
 
 @dataclass
@@ -65,16 +68,16 @@ class Storage(Family):
         raise NotImplementedError
 
     def build(self, lp, d, ctx):
-        N, n = self.name, ctx.n
+        N = self.name
         c = lp.var(f"{N}-charge", d.units, 0.0, d.p_in)
         x = lp.var(f"{N}-discharge", d.units, 0.0, d.p_out, cost=d.cost[:, None])
         soc = lp.var(f"{N}-soc", d.units, 0.0, d.energy)
-        prev = [n - 1] + list(range(n - 1))
-        keep = dict(zip(d.units, (1.0 - d.loss).tolist()))
+        prev, keep, w = stepping(ctx, d.units, d.loss)
         eta_in = dict(zip(d.units, d.eta_in.tolist()))
         inv_out = dict(zip(d.units, (1.0 / d.eta_out).tolist()))
-        lp.con(f"{N}-soc_balance", d.units, lambda u, t: soc[u, t] - keep[u] * soc[u, prev[t]]
-               - eta_in[u] * c[u, t] + inv_out[u] * x[u, t], "==")
+        lp.con(f"{N}-soc_balance", d.units, lambda u, t: linear(
+            [1.0, -keep[u][t], -w[t] * eta_in[u], w[t] * inv_out[u]], [soc[u, t], soc[u, prev[t]], c[u, t], x[u, t]]),
+            "==")
         for k, dim in self.dims.items():
             limited = [(c, d.power_in_mw), (x, d.power_out_mw)] if k == "power" else [(soc, d.energy_mwh)]
             expansion.link(lp, N, dim, d.units, d.build[k], d.build_cost[k], d.on, limited)

@@ -8,8 +8,11 @@ With K[t] = capacity * availability[t], m the minimum stable load and R = ramp *
     {N}-p_max:    p - u <= 0
     {N}-p_min:    p - m u >= 0
     {N}-start_up: start[t] - u[t] + u[t-1] >= 0
-    {N}-ramp_up:   p[t] - p[t-1] - m start[t] <= R                    (only if ramp < 1)
-    {N}-ramp_down: p[t-1] - p[t] - m (u[t-1] - u[t] + start[t]) <= R  (only if ramp < 1)
+    {N}-ramp_up:   p[t] - p[t-1] - m start[t] <= R h[t]                    (only if ramp < 1)
+    {N}-ramp_down: p[t-1] - p[t] - m (u[t-1] - u[t] + start[t]) <= R h[t]  (only if ramp < 1)
+
+h[t] = 1 when every hour is modelled; with merged hours, the hours between the middles of two
+adjacent time steps (base.ramp_hours). A start-up costs once per start, however long the step.
 
 Committed capacity u counts as synchronous capacity for DC support. Units starting or stopping
 may jump by their minimum load on top of the ramp. The year wraps
@@ -26,7 +29,7 @@ from functools import partial
 import numpy as np
 
 from ..schema import REQUIRED, Param
-from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, IN_SERVICE, Family
+from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, IN_SERVICE, Family, ramp_hours
 
 # Gansu thermal coal, Nov 2018: about 514 CNY/t (FACTS.md); at 5,500 kcal/kg against 7,000 kcal/kg
 # standard coal (assumption) that is 514 * 7000 / 5500 = 654 CNY per tonne of standard coal (tce).
@@ -102,7 +105,7 @@ class Thermal(Family):
         N, n = self.name, ctx.n
         p = lp.var(f"{N}-p", d.units, d.must, d.k, cost=d.energy_cost[:, None])
         u = lp.var(f"{N}-u", d.units, 0.0, d.k)
-        s = lp.var(f"{N}-start", d.units, 0.0, d.k, cost=d.startup[:, None])
+        s = lp.var(f"{N}-start", d.units, 0.0, d.k, cost=d.startup[:, None], weighted=False)
         m = dict(zip(d.units, d.m.tolist()))
         prev = [n - 1] + list(range(n - 1))
         lp.con(f"{N}-p_max", d.units, lambda g, t: p[g, t] - u[g, t], "<=")
@@ -110,7 +113,7 @@ class Thermal(Family):
         lp.con(f"{N}-start_up", d.units, lambda g, t: s[g, t] - u[g, t] + u[g, prev[t]], ">=")
         idx = np.flatnonzero(d.ramp < 1)
         if idx.size:
-            ramped, r = [d.units[i] for i in idx], (d.ramp * d.capacity)[idx, None]
+            ramped, r = [d.units[i] for i in idx], (d.ramp * d.capacity)[idx, None] * ramp_hours(ctx)
             lp.con(f"{N}-ramp_up", ramped, lambda g, t: p[g, t] - p[g, prev[t]] - m[g] * s[g, t], "<=", r)
             lp.con(f"{N}-ramp_down", ramped, lambda g, t: p[g, prev[t]] - p[g, t]
                    - m[g] * (u[g, prev[t]] - u[g, t] + s[g, t]), "<=", r)
@@ -128,6 +131,6 @@ class Thermal(Family):
         rep.add("generation", self.carrier, p.sum(axis=0))
         rep.add("committed", self.carrier, u.sum(axis=0))
         rep.add("cost", "fuel_and_om", (d.energy_cost[:, None] * p).sum(axis=0))
-        rep.add("cost", "startup", (d.startup[:, None] * s).sum(axis=0))
+        rep.add("cost", "startup", (d.startup[:, None] * s).sum(axis=0) / ctx.weights)  # once a start
         rep.add("co2_t", self.carrier, (d.co2[:, None] * p).sum(axis=0))
         rep.capacity_mw[self.carrier] += float(d.capacity.sum())
