@@ -24,6 +24,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_sweep.py
+	$(BIN)/python bench/bench_aggregation.py
 
 weather: setup
 	$(BIN)/python data/make_weather.py

@@ -37,7 +37,8 @@ def curve(path, targets_twh, mode=None, overrides=()) -> pd.DataFrame:
                      "marginal_cost_cny_per_mwh": s["target_price_cny_per_mwh"],
                      "shortfall_mwh": s["shortfall_mwh"], "export_counted_twh": s["target_counted_mwh"] / 1e6,
                      "investment_cny": s["cost_cny"].get("investment", 0.0), "reused_model": point.reused,
-                     "solve_s": s["solve_s"], **added})
+                     "solve_s": s["solve_s"], "objective_includes_export_revenue": s["objective_includes_export_revenue"],
+                     **added})
     return pd.DataFrame(rows)
 
 
@@ -50,7 +51,10 @@ def chart(table: pd.DataFrame, out: Path, lang: str) -> dict:
     x = table["target_twh"] * (10 if zh else 1)
     ax.plot(x, table["objective_cny"] / 1e8, marker="o", color=style.COLORS["export"])
     ax.set_xlabel("外送目标（亿千瓦时）" if zh else "Export target (TWh)")
-    ax.set_ylabel("系统总成本（亿元，扣除外送收入）" if zh else "Total cost less export revenue (100 million CNY)")
+    if table["objective_includes_export_revenue"].all():
+        ax.set_ylabel("系统总成本（亿元，扣除外送收入）" if zh else "Total cost less export revenue (100 million CNY)")
+    else:
+        ax.set_ylabel("系统总成本（亿元，含年化投资）" if zh else "Total cost incl. annualised investment (100 million CNY)")
     twin = ax.twinx()
     twin.step(x, table["marginal_cost_cny_per_mwh"], where="mid", color=style.COLORS["target"], linestyle="--")
     twin.set_ylabel("边际成本（元/兆瓦时）" if zh else "Marginal cost (CNY/MWh)")
