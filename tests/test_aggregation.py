@@ -104,3 +104,22 @@ def test_segments_need_whole_days(tmp_path):
     with pytest.raises(InputError) as err:
         run(write_scenario(tmp_path, data), write=False)
     assert "time.segments_per_day" in str(err.value) and "whole days" in str(err.value)
+
+
+def test_re_solving_a_merged_model_matches_a_fresh_build(tmp_path):
+    """A new capacity keeps the segments, so the built model is re-solved in place; new profiles
+    segment differently, so the point is built afresh. Both agree with a fresh build."""
+    from model import scenario
+    from model.resolve import Resolver
+
+    data = yaml.safe_load((ROOT / "tests" / "scenarios" / "rich_day.yaml").read_text(encoding="utf-8"))
+    data["time"]["segments_per_day"] = 6
+    path = write_scenario(tmp_path, data)
+    resolver = Resolver()
+    resolver.solve(scenario.load(path))
+    for override, reused in ((("wind.w.capacity_mw", 600), True),
+                             (("wind.w.availability", [0.5] * 12 + [0.9] * 12), False)):
+        point = resolver.solve(scenario.load(path, [override]))
+        fresh = run(path, overrides=[override], write=False).summary
+        assert point.reused is reused
+        assert point.solution.objective == pytest.approx(fresh["objective_cny"], rel=1e-7)

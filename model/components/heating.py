@@ -36,7 +36,7 @@ class Data:
     bus: list
     heat: np.ndarray  # (U, T) MWth demand
     p_max: np.ndarray  # (U, T) MW
-    store: np.ndarray  # (U,) MWh_th
+    store: np.ndarray  # (U,) MWh_th installed
     cop: np.ndarray
     loss: np.ndarray
     tariff: np.ndarray
@@ -101,20 +101,19 @@ class Heating(Family):
         cost = {k: expansion.annual_cost(units, dim, ctx) for k, dim in self.dims.items()}
         boiler = col("boiler_mw")
         return Data(names, [units[u]["bus"] for u in names], heat, (boiler + build["boiler"])[:, None] * allowed_share,
-                    col("storage_mwh_th") + build["storage"], col("cop"), col("storage_loss_per_h"),
+                    col("storage_mwh_th"), col("cop"), col("storage_loss_per_h"),
                     col("tariff_cny_per_mwh"), boiler, allowed_share, build, cost)
 
     def build(self, lp, d, ctx):
         p = lp.var("Heating-p", d.units, 0.0, d.p_max)
-        soc = lp.var("Heating-soc", d.units, 0.0, d.store[:, None])
+        soc = lp.var("Heating-soc", d.units, 0.0, (d.store + d.build["storage"])[:, None])
         short = lp.var("Heating-unserved", d.units, 0.0, cost=ctx.values["system"]["voll_cny_per_mwh"])
         prev, keep, w = stepping(ctx, d.units, d.loss)
         cop = dict(zip(d.units, d.cop.tolist()))
         lp.con("Heating-heat_balance", d.units, lambda u, t: linear(
             [1.0, -keep[u][t], -w[t] * cop[u], -w[t]], [soc[u, t], soc[u, prev[t]], p[u, t], short[u, t]]),
             "==", -d.heat * ctx.weights)
-        store = d.store - d.build["storage"]
-        limited = {"boiler": (d.allowed, [(p, d.boiler)]), "storage": (np.ones_like(d.allowed), [(soc, store)])}
+        limited = {"boiler": (d.allowed, [(p, d.boiler)]), "storage": (np.ones_like(d.allowed), [(soc, d.store)])}
         for k, dim in self.dims.items():
             scale, pairs = limited[k]
             expansion.link(lp, "Heating", dim, d.units, d.build[k], d.build_cost[k], scale, pairs)
@@ -123,7 +122,7 @@ class Heating(Family):
 
     def report(self, sol, d, ctx, rep):
         p, soc, short = (sol.value(f"Heating-{x}") for x in ("p", "soc", "unserved"))
-        for (k, dim), base in zip(self.dims.items(), (d.boiler, d.store - d.build["storage"])):
+        for (k, dim), base in zip(self.dims.items(), (d.boiler, d.store)):
             expansion.report(sol, "Heating", dim, d.units, base, d.build_cost[k], rep)
         for i, u in enumerate(d.units):
             rep.column(f"Heating-p[{u}]", p[i])
