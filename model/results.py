@@ -134,7 +134,9 @@ def _clean(x):
     if isinstance(x, (list, tuple)):
         return [_clean(v) for v in x]
     if isinstance(x, (np.floating, float)):
-        x = float(x) + 0.0  # no negative zero in reports
+        x = float(x)
+        if abs(x) < 1e-9:
+            return 0.0  # solver noise (-1e-12 MWh) and negative zero read as "-0.000" in reports
         return x if math.isfinite(x) else None
     if isinstance(x, np.integer):
         return int(x)

@@ -49,15 +49,18 @@ def chart(table: pd.DataFrame, out: Path, lang: str) -> dict:
     zh = lang == "zh"
     fig, ax = plt.subplots(figsize=(9, 4.8))
     x = table["target_twh"] * (10 if zh else 1)
-    ax.plot(x, table["objective_cny"] / 1e8, marker="o", color=style.COLORS["export"])
+    total, = ax.plot(x, table["objective_cny"] / 1e8, marker="o", color=style.COLORS["export"],
+                     label="系统总成本（左轴）" if zh else "Total cost (left)")
     ax.set_xlabel("外送目标（亿千瓦时）" if zh else "Export target (TWh)")
     if table["objective_includes_export_revenue"].all():
         ax.set_ylabel("系统总成本（亿元，扣除外送收入）" if zh else "Total cost less export revenue (100 million CNY)")
     else:
         ax.set_ylabel("系统总成本（亿元，含年化投资）" if zh else "Total cost incl. annualised investment (100 million CNY)")
     twin = ax.twinx()
-    twin.step(x, table["marginal_cost_cny_per_mwh"], where="mid", color=style.COLORS["target"], linestyle="--")
+    marginal, = twin.step(x, table["marginal_cost_cny_per_mwh"], where="mid", color=style.COLORS["target"],
+                          linestyle="--", label="边际成本（右轴）" if zh else "Marginal cost (right)")
     twin.set_ylabel("边际成本（元/兆瓦时）" if zh else "Marginal cost (CNY/MWh)")
+    ax.legend(handles=[total, marginal], loc="upper left", frameon=False)
     ax.set_title("外送目标的成本曲线" if zh else "The cost of the export target")
     return style.save(fig, out, "target_curve")
 
