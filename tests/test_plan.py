@@ -182,3 +182,13 @@ def test_least_cost_plan_builds_for_the_target_not_for_revenue(solve):
     profit = solve(data).summary
     assert profit["additions"][0]["added"] == pytest.approx(200)
     assert profit["objective_cny"] == pytest.approx(profit["cost_cny"]["investment"] - 200 * 1000)
+
+
+@pytest.mark.filterwarnings("error")
+def test_an_unbuilt_store_is_left_out_of_the_storage_chart(tmp_path):
+    from model.charts import run_charts
+    from model.pipeline import run
+
+    out = tmp_path / "plan"
+    run(write_scenario(tmp_path, storage_case(100)), out=out)  # the line alone carries 100 MWh
+    assert run_charts.storage(run_charts.load_run(out), tmp_path, "en") is None

@@ -477,8 +477,9 @@ def export_by_line(run: RunFiles, out_dir, lang: str) -> dict:
 
 
 def storage(run: RunFiles, out_dir, lang: str) -> dict | None:
-    """One panel a store: its state of charge over the run against its capacity; None without storage."""
-    stores = run.summary.get("storage") or {}
+    """One panel a store: its state of charge over the run against its capacity; None without storage.
+    A store of no size (a plan's build option left unbuilt) has nothing to show."""
+    stores = {u: spec for u, spec in (run.summary.get("storage") or {}).items() if spec["energy_mwh"] > 0}
     if not stores:
         return None
     fig, axes = new_figure(len(stores), 1, size=(10, 2.6 + 2.2 * len(stores)), sharex=True, squeeze=False)
