@@ -91,6 +91,7 @@ TEXT = {
     "price_note": ("目标模式下节点电价含外送目标的影子价格（{price:.0f}元/兆瓦时）",
                    "In target mode the bus price includes the target's shadow price ({price:,.0f} CNY/MWh)"),
     "source": ("情景 {scenario}，{first}至{last}，{hours}小时", "Scenario {scenario}, {first} to {last}, {hours:,} hours"),
+    "merged": ("（时间聚合：每日{k}段，曲线为时段均值）", " (time aggregation: {k} segments a day; curves show segment means)"),
 }
 
 # Names of the export lines of the bundled scenarios; other lines show their own id.
@@ -248,7 +249,10 @@ def monthly_imports(monthly: pd.DataFrame) -> pd.Series:
 def source_note(run: RunFiles, lang: str) -> str:
     s = run.summary
     first, last = (pd.Timestamp(t) for t in s["period"])
-    return text("source", lang, scenario=s["scenario"], first=first.date(), last=last.date(), hours=s["hours"])
+    note = text("source", lang, scenario=s["scenario"], first=first.date(), last=last.date(), hours=s["hours"])
+    if s.get("segments_per_day"):  # merged hours: the curves are step means, say so under every chart
+        note += text("merged", lang, k=s["segments_per_day"])
+    return note
 
 
 # ------------------------------------------------------------------ hourly quantities
