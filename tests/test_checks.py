@@ -1,0 +1,179 @@
+"""The self-check cannot be fooled: a real optimum passes, and every corrupted or non-optimal
+solution (a NaN, a nudged value, a wrong objective, a basis stopped early, another point's
+optimum) fails with a named problem; printing such a run's summary never crashes."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from model import checks, results, scenario, solve
+from model.build import build
+from model.cli import main
+from model.resolve import Resolver
+from tests.conftest import ROOT
+
+RICH = ROOT / "tests" / "scenarios" / "rich_day.yaml"
+
+
+def solved(mode="dispatch", overrides=()):
+    return Resolver().solve(scenario.load(RICH, list(overrides)), mode)
+
+
+@pytest.fixture(scope="module")
+def optimum():
+    return solved()
+
+
+def check(point, sol=None, rep=None):
+    sol = sol or point.solution
+    rep = rep or results.collect(point.built, sol)
+    return checks.run_checks(point.built.lp, sol, rep)
+
+
+def problems(result) -> str:
+    assert result["ok"] is False
+    return "; ".join(result["problems"])
+
+
+@pytest.mark.parametrize("mode", ["dispatch", "target", "max-export", "plan"])
+def test_a_real_optimum_passes(mode):
+    result = check(solved(mode))
+    assert result["ok"], result["problems"]
+    assert result["duality_gap_rel"] < 1e-9 and result["objective_error_rel"] < 1e-12
+    assert result["solver"]["primal_status"] == result["solver"]["dual_status"] == "Feasible"
+
+
+@pytest.mark.parametrize("field, where", [
+    ("x", "the primal values"), ("row_dual", "the row duals"), ("col_dual", "the reduced costs"),
+    ("objective", "the objective")])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_or_inf_in_the_solution_fails(optimum, field, where, bad):
+    value = getattr(optimum.solution, field)
+    if np.ndim(value):
+        value = value.copy()
+        value[len(value) // 2] = bad
+    else:
+        value = bad
+    result = check(optimum, dataclasses.replace(optimum.solution, **{field: value}))
+    assert f"NaN or infinity in {where}" in problems(result)
+
+
+def test_nan_in_a_reported_flow_fails(optimum):
+    rep = results.collect(optimum.built, optimum.solution)
+    column = next(iter(rep.hourly))
+    rep.hourly[column] = np.where(np.arange(rep.n) == 1, np.nan, rep.hourly[column])
+    assert f"the reported {column}" in problems(check(optimum, rep=rep))
+
+
+def test_a_nudged_solution_fails(optimum):
+    x = optimum.solution.x * (1 + 1e-3)
+    text = problems(check(optimum, dataclasses.replace(optimum.solution, x=x)))
+    assert "a constraint is violated" in text
+
+
+def test_a_wrong_objective_fails(optimum):
+    wrong = dataclasses.replace(optimum.solution, objective=optimum.solution.objective * (1 + 1e-5))
+    assert "the reported objective differs from c x + offset" in problems(check(optimum, wrong))
+
+
+def test_another_points_optimum_is_feasible_but_fails(optimum):
+    """The optimum of other fuel prices satisfies every row and bound of this point and its
+    objective is made consistent: only the duals show that it is not this point's optimum."""
+    other = solved(overrides=[("coal.k.fuel_price_cny_per_tce", 2000)]).solution
+    c = optimum.built.lp.compiled
+    foreign = dataclasses.replace(optimum.solution, x=other.x, row_dual=other.row_dual,
+                                  col_dual=other.col_dual, objective=float(c.c @ other.x) + c.offset)
+    result = check(optimum, foreign)
+    text = problems(result)
+    assert "not optimal" in text
+    assert not any(word in text for word in ("violated", "outside its bounds", "objective differs"))
+
+
+def stopped_early(**options):
+    """The point HiGHS holds when an iteration limit stops it (presolve off, so that it is the
+    model's own point), passed off as optimal."""
+    point = build(scenario.load(RICH))
+    h = solve.new_highs(point.ctx.values["solver"])
+    solve.handoff(h, point.lp)
+    h.setOptionValue("presolve", "off")
+    for key, value in options.items():
+        h.setOptionValue(key, value)
+    h.run()
+    assert h.modelStatusToString(h.getModelStatus()) == "Iteration limit reached"
+    return point, dataclasses.replace(solve.read_solution(h, point.lp), status="Optimal")
+
+
+@pytest.mark.parametrize("trust_highs", [True, False],
+                         ids=["with-highs-report", "own-certificate-only"])
+def test_a_feasible_basis_stopped_early_fails(trust_highs):
+    """Primal simplex stopped in phase 2: every row and bound holds, the objective is c x, and
+    only optimality is missing. It fails on HiGHS's dual status, and on the recomputed duals alone
+    when HiGHS's report is withheld."""
+    point, sol = stopped_early(solver="simplex", simplex_strategy=4, simplex_iteration_limit=300)
+    if not trust_highs:
+        sol = dataclasses.replace(sol, solver={})
+    result = checks.run_checks(point.lp, sol, results.collect(point, sol))
+    text = problems(result)
+    assert "not optimal: a dual has the wrong sign" in text
+    assert ("HiGHS calls the dual solution 'Infeasible'" in text) == trust_highs
+    assert max(result["row_violation_rel"], result["bound_violation_rel"]) < 1e-9
+
+
+def test_an_interior_point_that_highs_calls_feasible_fails():
+    """Interior point stopped after 14 iterations without crossover: HiGHS calls both solutions
+    feasible, but the duality gap (1e-5 of the objective) says it is not the optimum."""
+    point, sol = stopped_early(solver="ipm", run_crossover="off", ipm_iteration_limit=14)
+    assert sol.solver["primal_status"] == sol.solver["dual_status"] == "Feasible"
+    text = problems(checks.run_checks(point.lp, sol, results.collect(point, sol)))
+    assert "not optimal: the duality gap" in text and "HiGHS" not in text
+
+
+def test_highs_reporting_infeasibility_fails(optimum):
+    report = dict(optimum.solution.solver, max_primal_infeasibility=1e3,
+                  max_dual_infeasibility=float("nan"))
+    text = problems(check(optimum, dataclasses.replace(optimum.solution, solver=report)))
+    assert "HiGHS reports a primal infeasibility of 1e+03" in text
+    assert "HiGHS reports a dual infeasibility of nan" in text
+
+
+def test_max_export_is_checked_with_its_second_stage_row():
+    """Stage 2's optimum is optimal only with the row that holds stage 1's export: the check
+    must use it (dropping it shows wrong-signed duals), and the row must not let cost buy export."""
+    point = solved("max-export")
+    assert check(point)["ok"]
+    text = problems(check(point, dataclasses.replace(point.solution, stage_row=None)))
+    assert "not optimal" in text
+
+
+def test_max_export_does_not_depend_on_a_cost_offset():
+    """A curtailment penalty puts a constant into the objective; stage 1's row must leave it out,
+    or stage 2 trades export for cost (HiGHS's objective includes the constant)."""
+    plain = solved("max-export")
+    penalised = solved("max-export", [("system.curtailment_penalty_cny_per_mwh", 500)])
+    assert penalised.built.lp.compiled.offset > 0
+    export = [results.summary(p.built, p.solution, results.collect(p.built, p.solution),
+                              check(p), {})["export_mwh"] for p in (plain, penalised)]
+    assert export[1] == pytest.approx(export[0], rel=1e-7)
+
+
+def test_a_run_with_nan_fails_and_prints(tmp_path, monkeypatch, capsys):
+    """NaN in the solution: exit 1 with the summary printed, its numbers as nan, never a crash;
+    no meeting report of it, now or later."""
+    real = solve.solve_loaded
+
+    def corrupted(h, lp, ctx):
+        sol, seconds = real(h, lp, ctx)
+        x = sol.x.copy()
+        x[:] = np.nan
+        return dataclasses.replace(sol, x=x, objective=np.nan), seconds
+
+    monkeypatch.setattr(solve, "solve_loaded", corrupted)
+    out_dir = tmp_path / "out"
+    assert main([str(RICH), "--out", str(out_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "THE SELF-CHECK FAILED" in out and "NaN or infinity in the primal values" in out
+    assert "Export              nan TWh" in out
+    assert not (out_dir / "report").exists(), "a run that failed its check gets no meeting report"
+    assert main(["report", str(out_dir)]) == 2
+    assert "failed its self-check" in capsys.readouterr().err
