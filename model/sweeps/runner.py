@@ -3,7 +3,8 @@
 Every point goes to a Dask worker (a LocalCluster of single-threaded worker processes, one a
 core, unless ``--scheduler`` names a running cluster). A point is retried elsewhere if its
 worker dies. Finished points are written by the workers as they finish, so a killed sweep loses
-nothing: the same command again runs only what is missing.
+nothing: the same command again runs only what is missing. Points with equal inputs are solved
+once; each has its row in the table.
 """
 
 from __future__ import annotations
@@ -115,14 +116,13 @@ def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print) -> Outc
 
 def _execute(tasks, workers, scheduler, shares, progress):
     """Run the tasks on Dask; ``shares``: how many points each task's key stands for."""
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import Client, as_completed
 
     cluster = None
     if scheduler:
         client = Client(scheduler, timeout="20s")
     else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = local_cluster(workers or os.cpu_count())
         client = Client(cluster)
     try:
         futures = {client.submit(run_point, t, key=f"point-{t['index']}-{t['hash']}", retries=RETRIES,
@@ -138,6 +138,18 @@ def _execute(tasks, workers, scheduler, shares, progress):
         if cluster is not None:
             cluster.close()
         progress.close()
+
+
+def local_cluster(workers: int):
+    """Single-threaded worker processes on this machine, reachable from it alone, no dashboard.
+
+    Dask serves HTTP (health and metrics) even without its dashboard, by default on port 8787:
+    on a free port of 127.0.0.1 instead, so two sweeps at once do not collide over it."""
+    from dask.distributed import LocalCluster
+
+    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                        dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                        silence_logs=logging.ERROR)
 
 
 class Progress:
