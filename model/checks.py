@@ -90,14 +90,17 @@ def optimality(c, sol, A, row_lower, row_upper, y) -> tuple[float, float]:
                      + np.where(np.isfinite(upper), 0.0, down))
         gap += float(np.sum(up * np.abs(value - _finite(lower)) * np.isfinite(lower)))
         gap += float(np.sum(down * np.abs(_finite(upper) - value) * np.isfinite(upper)))
-    terms = 1.0 + float(np.sum(np.abs(c.c * sol.x))) + abs(c.offset)
-    return max(map(_largest, wrong)) / (1.0 + _largest(c.c)), gap / terms
+    return max(map(_largest, wrong)) / (1.0 + _largest(c.c)), gap / _terms(c, sol.x)
 
 
 def objective_error(c, sol) -> float:
     """The reported objective against c x + offset, relative to the objective's terms."""
-    terms = 1.0 + float(np.sum(np.abs(c.c * sol.x))) + abs(c.offset)
-    return abs(sol.objective - (float(c.c @ sol.x) + c.offset)) / terms
+    return abs(sol.objective - (float(c.c @ sol.x) + c.offset)) / _terms(c, sol.x)
+
+
+def _terms(c, x) -> float:
+    """The objective's size, which no cancellation between costs and revenues can make small."""
+    return 1.0 + float(np.sum(np.abs(c.c * x))) + abs(c.offset)
 
 
 def solver_problems(c, report: dict) -> list[str]:
