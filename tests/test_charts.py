@@ -54,11 +54,9 @@ def runs(tmp_path_factory):
 @pytest.fixture(scope="module")
 def sweeps(tmp_path_factory):
     """The sweeps through the runner, on one single-worker cluster shared to save its start-up."""
-    from dask.distributed import LocalCluster
-
     tmp = tmp_path_factory.mktemp("sweeps")
     folders = {}
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with runner.local_cluster(1) as cluster:
         for name, body in SWEEPS.items():
             path = tmp / f"{name}.yaml"
             path.write_text(yaml.safe_dump({"name": name, "base": str(RICH), **body}), encoding="utf-8")

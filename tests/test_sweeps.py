@@ -245,13 +245,13 @@ def test_a_point_survives_its_worker_dying(tmp_path):
     that lives, and every point ends in the table exactly once."""
     import threading
 
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     base_copy(tmp_path)
     values = [0.30, 0.32, 0.34, 0.36, 0.38, 0.40]
     path = sweep_file(tmp_path, {"name": "die", "base": "base.yaml", "design": "grid",
                                  "parameters": {"coal.k.min_stable_load": values}})
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with runner.local_cluster(2) as cluster, \
             Client(cluster) as client:
         pids = list(client.run(os.getpid).values())
         result = {}
