@@ -72,7 +72,7 @@ def cmd_run(argv):
         print(f"warning: {warning}", file=sys.stderr)
     print(format_summary(result.summary, result.folder))
     ok = result.summary["checks"]["ok"]
-    if not args.no_report and ok:  # a meeting report is for quoting: not of a failed run
+    if not args.no_report and ok:  # see _refuse_unchecked
         _report(result.folder, args.lang)
     return 0 if ok else 1
 
@@ -122,12 +122,17 @@ def cmd_report(argv):
     p.add_argument("folder", help="results/<run> or results/sweeps/<sweep>")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = p.parse_args(argv)
-    summary = Path(args.folder) / "summary.json"
-    if summary.is_file() and not json.loads(summary.read_text(encoding="utf-8"))["checks"]["ok"]:
-        raise InputError(summary, "checks", "this run failed its self-check: its results are not for a "
-                         "meeting report")
+    _refuse_unchecked(args.folder)
     _report(args.folder, args.lang)
     return 0
+
+
+def _refuse_unchecked(folder):
+    """A meeting report is for quoting: none of a run that failed its self-check."""
+    summary = Path(folder) / "summary.json"
+    if summary.is_file() and not json.loads(summary.read_text(encoding="utf-8"))["checks"]["ok"]:
+        raise InputError(summary, "checks", "this run failed its self-check: its results are not "
+                         "for a meeting report")
 
 
 def format_sweep(out) -> str:
@@ -154,6 +159,8 @@ def cmd_compare(argv):
     p.add_argument("--out", default=str(Path("results") / "compare"), help="folder (default: results/compare)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = p.parse_args(argv)
+    for folder in args.runs:
+        _refuse_unchecked(folder)
     from .meeting_report import compare_report
 
     _print_report(compare_report(args.runs, args.out, args.lang))

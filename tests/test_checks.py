@@ -157,23 +157,34 @@ def test_max_export_does_not_depend_on_a_cost_offset():
     assert export[1] == pytest.approx(export[0], rel=1e-7)
 
 
-def test_a_run_with_nan_fails_and_prints(tmp_path, monkeypatch, capsys):
-    """NaN in the solution: exit 1 with the summary printed, its numbers as nan, never a crash;
-    no meeting report of it, now or later."""
+@pytest.fixture
+def nan_solutions(monkeypatch):
+    """Every solve from here on returns NaN values and objective."""
     real = solve.solve_loaded
 
     def corrupted(h, lp, ctx):
         sol, seconds = real(h, lp, ctx)
-        x = sol.x.copy()
-        x[:] = np.nan
-        return dataclasses.replace(sol, x=x, objective=np.nan), seconds
+        return dataclasses.replace(sol, x=np.full_like(sol.x, np.nan), objective=np.nan), seconds
 
     monkeypatch.setattr(solve, "solve_loaded", corrupted)
+
+
+def test_a_run_with_nan_fails_and_prints(tmp_path, nan_solutions, capsys):
+    """NaN in the solution: exit 1 with the summary printed, its numbers as nan, never a crash;
+    no meeting report of it, now or later, alone or compared."""
     out_dir = tmp_path / "out"
     assert main([str(RICH), "--out", str(out_dir)]) == 1
     out = capsys.readouterr().out
     assert "THE SELF-CHECK FAILED" in out and "NaN or infinity in the primal values" in out
     assert "Export              nan TWh" in out
     assert not (out_dir / "report").exists(), "a run that failed its check gets no meeting report"
-    assert main(["report", str(out_dir)]) == 2
-    assert "failed its self-check" in capsys.readouterr().err
+    for command in (["report", str(out_dir)], ["compare", str(out_dir), "--out", str(tmp_path / "c")]):
+        assert main(command) == 2
+        assert "failed its self-check" in capsys.readouterr().err
+
+
+def test_a_target_curve_with_an_unchecked_level_fails(tmp_path, nan_solutions, capsys):
+    out_dir = tmp_path / "curve"
+    assert main(["target-curve", str(RICH), "--from", "20", "--to", "22", "--out", str(out_dir)]) == 1
+    assert "target 20.0 TWh failed the self-check: NaN or infinity" in capsys.readouterr().err
+    assert not out_dir.exists()
