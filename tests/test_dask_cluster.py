@@ -4,7 +4,8 @@
 itself listens on 127.0.0.1 alone and serves no dashboard.
 
 What "no point lost, none run twice" means here, from a journal every worker keeps
-(tests/dask_journal.py: start, outputs and record lines with the worker's pid):
+(tests/dask_journal.py: start, outputs and record lines with the worker's pid and the time; a
+solved point pauses before its outputs, and the worker is killed in that pause, surely mid-point):
 
 - every point has exactly one row in the table, and it is ok: nothing lost;
 - every point's record (its result) was written exactly once, by one process;
@@ -43,6 +44,7 @@ DASK = Path(sys.executable).parent / "dask"
 JOURNAL_PRELOAD = ROOT / "tests" / "dask_journal.py"
 LOOPBACK = "127.0.0.1"
 DEADLINE_S = 240
+PAUSE_S = 0.5  # a solved point waits this long before its outputs (tests/dask_journal.py)
 
 
 def free_port() -> int:
@@ -84,25 +86,26 @@ def wait_for(condition, what: str, deadline: float):
         time.sleep(0.05)
 
 
-def journal(path: Path) -> list[tuple[str, str, int]]:
+def journal(path: Path) -> list[tuple[str, str, int, float]]:
     if not path.exists():
         return []
-    return [(e, k, int(p)) for e, k, p in (line.split() for line in path.read_text().splitlines())]
+    lines = (line.split() for line in path.read_text().splitlines())
+    return [(e, k, int(p), float(t)) for e, k, p, t in lines]
 
 
-def mid_sweep(lines) -> bool:
-    return any(event == "record" for event, _, _ in lines) and bool(open_starts(lines))
-
-
-def open_starts(lines) -> list[int]:
-    """Pids running a point now: a start with no record of that point by that pid since."""
+def young_start(lines) -> int | None:
+    """Once a point is finished: a worker that began a point less than half the pause ago, so
+    surely before its outputs and record (None if there is none)."""
+    if not any(event == "record" for event, *_ in lines):
+        return None
     running = {}
-    for event, key, pid in lines:
+    for event, key, pid, at in lines:
         if event == "start":
-            running[(key, pid)] = True
+            running[(key, pid)] = at
         elif event == "record":
             running.pop((key, pid), None)
-    return [pid for _, pid in running]
+    young = [pid for (_, pid), at in running.items() if time.time() - at < PAUSE_S / 2]
+    return young[0] if young else None
 
 
 def start_cluster(start, folder: Path, env: dict):
@@ -132,15 +135,16 @@ def test_a_sweep_on_a_real_cluster_survives_a_killed_worker(tmp_path):
                                      "parameters": {"coal.k.min_stable_load": values}}),
                      encoding="utf-8")
     log = tmp_path / "journal.txt"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "HEXI_JOURNAL": str(log)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HEXI_JOURNAL": str(log),
+           "HEXI_JOURNAL_PAUSE_S": str(PAUSE_S)}
     deadline = time.time() + DEADLINE_S
     with processes() as start:
         address, workers = start_cluster(start, tmp_path, env)
         sweep_run = start([sys.executable, ROOT / "run.py", "sweep", sweep, "--scheduler", address,
                            "--out", tmp_path / "out", "--no-report"], cwd=ROOT, env=env)
         # mid-sweep: a point finished, and a worker in the middle of another
-        wait_for(lambda: mid_sweep(journal(log)), "a finished point and a running one", deadline)
-        victim = open_starts(journal(log))[0]
+        wait_for(lambda: young_start(journal(log)), "a finished point and a running one", deadline)
+        victim = young_start(journal(log))
         group = os.getpgid(victim)  # its `dask worker` command: nanny and worker process
         assert group in {w.pid for w in workers}
         killed = {p.pid for p in psutil.Process(group).children(recursive=True)} | {group}
@@ -156,7 +160,7 @@ def test_a_sweep_on_a_real_cluster_survives_a_killed_worker(tmp_path):
 def assert_run_once(lines, keys: set, victim: int, killed: set):
     """The journal's account of the module docstring's conditions."""
     events = defaultdict(lambda: defaultdict(list))  # hash -> event -> pids
-    for event, key, pid in lines:
+    for event, key, pid, _ in lines:
         events[key][event].append(pid)
     assert set(events) == keys
     retried = []
