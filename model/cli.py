@@ -216,7 +216,8 @@ def _fmt_twh(mwh):
 
 
 # Summary keys that are null by design (not in target mode, no weather year, no aggregation...).
-OPTIONAL = {"target_price_cny_per_mwh", "export_share_of_target", "weather_year", "segments_per_day"}
+OPTIONAL = {"target_price_cny_per_mwh", "export_share_of_target", "weather_year",
+            "segments_per_day"}
 
 
 def _missing_as_nan(x):

@@ -35,13 +35,14 @@ SWEEPS = {
             "parameters": {"wind.w.capacity_mw": [600, 1200], "imports.g.price_cny_per_mwh": [300, 500]}},
     # a choice, not a number, as the swept parameter
     "choice": {"design": "grid", "parameters": {"solver.method": ["simplex", "ipm"]}},
-    "choice_grid": {"design": "grid",
-                    "parameters": {"solver.method": ["simplex", "ipm"], "wind.w.capacity_mw": [600, 900]}},
-    "choice_oat": {"design": "one-at-a-time",
-                   "parameters": {"solver.method": ["simplex", "ipm"], "wind.w.capacity_mw": [600]}},
+    "choice_grid": {"design": "grid", "parameters": {"solver.method": ["simplex", "ipm"],
+                                                     "wind.w.capacity_mw": [600, 900]}},
+    "choice_oat": {"design": "one-at-a-time", "parameters": {"solver.method": ["simplex", "ipm"],
+                                                             "wind.w.capacity_mw": [600]}},
 }
-EXPECTED = {"grid": {"heatmap"}, "oat": {"tornado"}, "years": {"exceedance"}, "lhs": {"exceedance", "scatter"},
-            "choice": {"scatter"}, "choice_grid": {"heatmap"}, "choice_oat": {"tornado"}}
+EXPECTED = {"grid": {"heatmap"}, "oat": {"tornado"}, "years": {"exceedance"},
+            "lhs": {"exceedance", "scatter"}, "choice": {"scatter"}, "choice_grid": {"heatmap"},
+            "choice_oat": {"tornado"}}
 
 
 @pytest.fixture(scope="module")
@@ -124,8 +125,8 @@ def test_sweep_charts(sweeps, drawn, tmp_path, lang):
         if name.startswith("choice"):  # the choices are named on the chart
             assert {"simplex", "ipm"} <= words, name
         if name == "grid":
-            failed_note = {"zh": "已排除2个失败方案", "en": "2 failed points left out"}[lang]
-            assert any(failed_note in t.get_text() for t in texts["heatmap"])
+            note = {"zh": "已排除2个失败方案", "en": "2 failed points left out"}[lang]
+            assert any(note in t.get_text() for t in texts["heatmap"])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -83,7 +83,8 @@ def test_another_points_optimum_is_feasible_but_fails(optimum):
     other = solved(overrides=[("coal.k.fuel_price_cny_per_tce", 2000)]).solution
     c = optimum.built.lp.compiled
     foreign = dataclasses.replace(optimum.solution, x=other.x, row_dual=other.row_dual,
-                                  col_dual=other.col_dual, objective=float(c.c @ other.x) + c.offset)
+                                  col_dual=other.col_dual,
+                                  objective=float(c.c @ other.x) + c.offset)
     result = check(optimum, foreign)
     text = problems(result)
     assert "not optimal" in text
@@ -178,13 +179,15 @@ def test_a_run_with_nan_fails_and_prints(tmp_path, nan_solutions, capsys):
     assert "THE SELF-CHECK FAILED" in out and "NaN or infinity in the primal values" in out
     assert "Export              nan TWh" in out
     assert not (out_dir / "report").exists(), "a run that failed its check gets no meeting report"
-    for command in (["report", str(out_dir)], ["compare", str(out_dir), "--out", str(tmp_path / "c")]):
+    compare = ["compare", str(out_dir), "--out", str(tmp_path / "c")]
+    for command in (["report", str(out_dir)], compare):
         assert main(command) == 2
         assert "failed its self-check" in capsys.readouterr().err
 
 
 def test_a_target_curve_with_an_unchecked_level_fails(tmp_path, nan_solutions, capsys):
     out_dir = tmp_path / "curve"
-    assert main(["target-curve", str(RICH), "--from", "20", "--to", "22", "--out", str(out_dir)]) == 1
+    command = ["target-curve", str(RICH), "--from", "20", "--to", "22", "--out", str(out_dir)]
+    assert main(command) == 1
     assert "target 20.0 TWh failed the self-check: NaN or infinity" in capsys.readouterr().err
     assert not out_dir.exists()

@@ -289,7 +289,8 @@ def test_a_model_re_solved_past_its_time_limit_still_solves():
     r = Resolver()
     limit = 0.02
     for i in range(400):
-        sc = scenario.load(RICH, [("solver.time_limit_s", limit), ("coal.k.fuel_price_cny_per_tce", 500 + i)])
+        sc = scenario.load(RICH, [("solver.time_limit_s", limit),
+                                  ("coal.k.fuel_price_cny_per_tce", 500 + i)])
         assert r.solve(sc).solution.status == "Optimal"
         if r.h.getRunTime() > 5 * limit:
             break
@@ -300,7 +301,8 @@ def test_a_sweep_gives_each_point_its_solver_settings(tmp_path):
     base_copy(tmp_path)
     body = {"name": "opts", "base": "base.yaml", "design": "grid",
             "parameters": {"solver.time_limit_s": [100, 200], "solver.threads": [1, 2]}}
-    out = runner.run(sweep_file(tmp_path, body), workers=1, out_root=tmp_path / "out", echo=lambda *a: None)
+    out = runner.run(sweep_file(tmp_path, body), workers=1, out_root=tmp_path / "out",
+                     echo=lambda *a: None)
     assert out.ok == 4
     for record in Store(out.folder).records().values():
         used = record["summary"]["checks"]["solver"]

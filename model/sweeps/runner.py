@@ -95,15 +95,17 @@ def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print) -> Outc
              "scenario or profile); they are kept but left out of this table")
     waiting = [t for t in tasks if t["hash"] not in on_disk]
     todo = distinct(waiting)
-    echo(f"sweep {sweep.name}: {sweep.design}, {len(sweep.points)} points, {len(sweep.points) - len(waiting)} "
-         f"already done, {len(waiting)} to run -> {folder}/")
+    done = len(sweep.points) - len(waiting)
+    echo(f"sweep {sweep.name}: {sweep.design}, {len(sweep.points)} points, {done} already done, "
+         f"{len(waiting)} to run -> {folder}/")
     if todo:
         shares = Counter(t["hash"] for t in waiting)
-        _execute(todo, workers, scheduler, shares, Progress(len(sweep.points), len(sweep.points) - len(waiting)))
+        _execute(todo, workers, scheduler, shares, Progress(len(sweep.points), done))
     for t in todo:  # a point that never came back (its workers kept dying) is recorded as failed
         if store.record(t["hash"]) is None:
-            store.write_record({"index": t["index"], "hash": t["hash"], "parameters": t["parameters"],
-                                "status": "failed", "error": "no result: its worker died on every try",
+            store.write_record({"index": t["index"], "hash": t["hash"],
+                                "parameters": t["parameters"], "status": "failed",
+                                "error": "no result: its worker died on every try",
                                 "summary": None})
     records = store.records()
     # a row a point, its own index and parameters, also where points share a record
@@ -125,8 +127,8 @@ def _execute(tasks, workers, scheduler, shares, progress):
         cluster = local_cluster(workers or os.cpu_count())
         client = Client(cluster)
     try:
-        futures = {client.submit(run_point, t, key=f"point-{t['index']}-{t['hash']}", retries=RETRIES,
-                                 pure=False): t["hash"] for t in tasks}
+        futures = {client.submit(run_point, t, key=f"point-{t['index']}-{t['hash']}",
+                                 retries=RETRIES, pure=False): t["hash"] for t in tasks}
         for future in as_completed(futures):
             try:
                 record = future.result()
