@@ -91,43 +91,59 @@ def test_another_points_optimum_is_feasible_but_fails(optimum):
     assert not any(word in text for word in ("violated", "outside its bounds", "objective differs"))
 
 
-def stopped_early(**options):
-    """The point HiGHS holds when an iteration limit stops it (presolve off, so that it is the
-    model's own point), passed off as optimal."""
-    point = build(scenario.load(RICH))
-    h = solve.new_highs(point.ctx.values["solver"])
-    solve.handoff(h, point.lp)
-    h.setOptionValue("presolve", "off")
-    for key, value in options.items():
-        h.setOptionValue(key, value)
-    h.run()
-    assert h.modelStatusToString(h.getModelStatus()) == "Iteration limit reached"
-    return point, dataclasses.replace(solve.read_solution(h, point.lp), status="Optimal")
+@pytest.fixture(scope="module")
+def day():
+    return build(scenario.load(RICH))
+
+
+def stopped_points(point, limit_key, limits, **options):
+    """The points HiGHS holds when an iteration limit stops it (presolve off, so that each is the
+    model's own point), each passed off as optimal; until a limit lets it reach the optimum."""
+    for limit in limits:
+        h = solve.new_highs(point.ctx.values["solver"])
+        solve.handoff(h, point.lp)
+        for key, value in {"presolve": "off", limit_key: limit, **options}.items():
+            h.setOptionValue(key, value)
+        h.run()
+        if h.modelStatusToString(h.getModelStatus()) != "Iteration limit reached":
+            return
+        yield dataclasses.replace(solve.read_solution(h, point.lp), status="Optimal")
 
 
 @pytest.mark.parametrize("trust_highs", [True, False],
                          ids=["with-highs-report", "own-certificate-only"])
-def test_a_feasible_basis_stopped_early_fails(trust_highs):
+def test_a_feasible_basis_stopped_early_fails(day, trust_highs):
     """Primal simplex stopped in phase 2: every row and bound holds, the objective is c x, and
     only optimality is missing. It fails on HiGHS's dual status, and on the recomputed duals alone
     when HiGHS's report is withheld."""
-    point, sol = stopped_early(solver="simplex", simplex_strategy=4, simplex_iteration_limit=300)
+    stops = stopped_points(day, "simplex_iteration_limit", range(25, 5000, 25), solver="simplex",
+                           simplex_strategy=4)  # primal simplex: feasible once out of phase 1
+    sol = next((s for s in stops if s.solver["primal_status"] == "Feasible"), None)
+    assert sol is not None, "primal simplex never stopped at a feasible, non-optimal basis"
     if not trust_highs:
         sol = dataclasses.replace(sol, solver={})
-    result = checks.run_checks(point.lp, sol, results.collect(point, sol))
+    result = checks.run_checks(day.lp, sol, results.collect(day, sol))
     text = problems(result)
     assert "not optimal: a dual has the wrong sign" in text
     assert ("HiGHS calls the dual solution 'Infeasible'" in text) == trust_highs
     assert max(result["row_violation_rel"], result["bound_violation_rel"]) < 1e-9
 
 
-def test_an_interior_point_that_highs_calls_feasible_fails():
-    """Interior point stopped after 14 iterations without crossover: HiGHS calls both solutions
-    feasible, but the duality gap (1e-5 of the objective) says it is not the optimum."""
-    point, sol = stopped_early(solver="ipm", run_crossover="off", ipm_iteration_limit=14)
-    assert sol.solver["primal_status"] == sol.solver["dual_status"] == "Feasible"
-    text = problems(checks.run_checks(point.lp, sol, results.collect(point, sol)))
-    assert "not optimal: the duality gap" in text and "HiGHS" not in text
+def test_interior_points_stopped_early_fail_unless_optimal_within_tolerance(day):
+    """Interior point without crossover, stopped after 1, 2, ... iterations: each point fails the
+    check or is the optimum within the stated tolerance; and some that HiGHS calls feasible
+    (both solutions) fail on the duality gap alone."""
+    optimum = Resolver().solve(scenario.load(RICH)).solution.objective
+    caught_alone = []  # iteration counts
+    for iterations, sol in enumerate(stopped_points(day, "ipm_iteration_limit", range(1, 100),
+                                                    solver="ipm", run_crossover="off"), 1):
+        result = checks.run_checks(day.lp, sol, results.collect(day, sol))
+        if result["ok"]:
+            assert sol.objective == pytest.approx(optimum, rel=checks.GAP_TOLERANCE)
+        highs_content = sol.solver["primal_status"] == sol.solver["dual_status"] == "Feasible"
+        if highs_content and "not optimal: the duality gap" in "; ".join(result["problems"]):
+            caught_alone.append(iterations)
+    assert caught_alone
 
 
 def test_highs_reporting_infeasibility_fails(optimum):
