@@ -7,6 +7,7 @@ nothing written).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -70,9 +71,10 @@ def cmd_run(argv):
     for warning in result.summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     print(format_summary(result.summary, result.folder))
-    if not args.no_report:
+    ok = result.summary["checks"]["ok"]
+    if not args.no_report and ok:  # see _refuse_unchecked
         _report(result.folder, args.lang)
-    return 0 if result.summary["checks"]["ok"] else 1
+    return 0 if ok else 1
 
 
 def cmd_validate(argv):
@@ -120,8 +122,17 @@ def cmd_report(argv):
     p.add_argument("folder", help="results/<run> or results/sweeps/<sweep>")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = p.parse_args(argv)
+    _refuse_unchecked(args.folder)
     _report(args.folder, args.lang)
     return 0
+
+
+def _refuse_unchecked(folder):
+    """A meeting report is for quoting: none of a run that failed its self-check."""
+    summary = Path(folder) / "summary.json"
+    if summary.is_file() and not json.loads(summary.read_text(encoding="utf-8"))["checks"]["ok"]:
+        raise InputError(summary, "checks", "this run failed its self-check: its results are not "
+                         "for a meeting report")
 
 
 def format_sweep(out) -> str:
@@ -148,6 +159,8 @@ def cmd_compare(argv):
     p.add_argument("--out", default=str(Path("results") / "compare"), help="folder (default: results/compare)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = p.parse_args(argv)
+    for folder in args.runs:
+        _refuse_unchecked(folder)
     from .meeting_report import compare_report
 
     _print_report(compare_report(args.runs, args.out, args.lang))
@@ -202,8 +215,23 @@ def _fmt_twh(mwh):
     return f"{mwh / 1e6:7.2f} TWh"
 
 
+# Summary keys that are null by design (not in target mode, no weather year, no aggregation...).
+OPTIONAL = {"target_price_cny_per_mwh", "export_share_of_target", "weather_year",
+            "segments_per_day"}
+
+
+def _missing_as_nan(x):
+    """summary.json writes NaN and infinity as null; printed, they read as nan, never a crash."""
+    if isinstance(x, dict):
+        return {k: _missing_as_nan(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_missing_as_nan(v) for v in x]
+    return float("nan") if x is None else x
+
+
 def format_summary(s: dict, folder) -> str:
     """The short labelled summary printed after a run."""
+    s = {k: v if k in OPTIONAL else _missing_as_nan(v) for k, v in s.items()}
     weather = f", weather year {s['weather_year']}" if s["weather_year"] is not None else ""
     merged = (f" merged into {s['time_steps']} time steps ({s['segments_per_day']} a day)"
               if s.get("segments_per_day") else "")

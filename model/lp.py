@@ -322,6 +322,9 @@ class Solution:
     col_dual: np.ndarray
     objective: float
     status: str
+    solver: dict = field(default_factory=dict)  # HiGHS's solution statuses and settings
+    # max-export's stage-2 row c1[cols] x <= upper (deleted after the solve) and its dual
+    stage_row: tuple | None = None  # (cols, coefs, upper, dual)
 
     def value(self, name):
         b = self.lp.vars[name]

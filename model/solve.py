@@ -37,11 +37,35 @@ def new_highs(options: dict, log=False) -> highspy.Highs:
     with _stdout_silenced():
         h = highspy.Highs()
     h.setOptionValue("output_flag", bool(log))
-    h.setOptionValue("solver", options["method"])
-    h.setOptionValue("time_limit", float(options["time_limit_s"]))
-    if options["threads"]:
-        h.setOptionValue("threads", int(options["threads"]))
+    apply_options(h, options)
     return h
+
+
+_scheduler_threads = None  # the thread count HiGHS's process-wide scheduler was last set up for
+
+
+def apply_options(h: highspy.Highs, options: dict) -> float:
+    """Give ``h`` a point's solver settings, before each solve: a re-solved sweep point must not
+    run under the settings of the point before it. Returns HiGHS's run time at the start."""
+    global _scheduler_threads
+    h.setOptionValue("solver", options["method"])
+    # HiGHS measures time_limit against the object's run time summed over all its runs, so a
+    # model re-solved many times would hit a limit meant for one solve: the budget starts now.
+    start = h.getRunTime()
+    h.setOptionValue("time_limit", start + float(options["time_limit_s"]))
+    threads = int(options["threads"])
+    h.setOptionValue("threads", threads)
+    # The scheduler is global to the process and refuses a run whose count differs from its own.
+    if threads != _scheduler_threads:
+        highspy.Highs.resetGlobalScheduler(True)
+        _scheduler_threads = threads
+    return start
+
+
+def option(h: highspy.Highs, name: str):
+    """An option's value (highspy returns (status, value) pairs)."""
+    value = h.getOptionValue(name)
+    return value[1] if isinstance(value, tuple) else value
 
 
 def handoff(h: highspy.Highs, lp: LinearProgram):
@@ -90,29 +114,54 @@ def solve(lp: LinearProgram, ctx, log=False) -> tuple[Solution, float]:
 
 def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, float]:
     """Solve an LP already handed to ``h``."""
+    run_time = apply_options(h, ctx.values["solver"])
     t0 = time.perf_counter()
+    stage_row = None
     if ctx.mode == "max-export":
         c1 = modes.stage_one_cost(lp)
         n = len(c1)
         idx = np.arange(n, dtype=np.int32)
         h.changeColsCost(n, idx, c1)
         _run(h, lp, "in stage 1 of max-export (most export) ")
-        z1 = h.getInfo().objective_function_value
+        # HiGHS's objective includes the offset, the row's body c1 x does not
+        z1 = h.getInfo().objective_function_value - lp.compiled.offset
         nz = np.flatnonzero(c1).astype(np.int32)
-        h.addRow(-highspy.kHighsInf, z1 + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z1)), len(nz), nz, c1[nz])
+        stage_row = (nz, c1[nz], z1 + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z1)))
+        h.addRow(-highspy.kHighsInf, stage_row[2], len(nz), nz, c1[nz])
         h.changeColsCost(n, idx, lp.compiled.c)
         _run(h, lp, "in stage 2 of max-export (least cost) ")
     else:
         _run(h, lp, "")
     solve_s = time.perf_counter() - t0
-    sol = h.getSolution()
+    solution = read_solution(h, lp, run_time, stage_row)
     n_row = lp.compiled.shape[0]
-    solution = Solution(lp, np.asarray(sol.col_value), np.asarray(sol.row_dual)[:n_row],
-                        np.asarray(sol.col_dual), h.getInfo().objective_function_value,
-                        h.modelStatusToString(h.getModelStatus()))
     if h.getNumRow() > n_row:  # leave the model as it was handed over, for the next point
         h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
     return solution, solve_s
+
+
+def read_solution(h: highspy.Highs, lp: LinearProgram, run_time=0.0, stage_row=None) -> Solution:
+    """What ``h`` holds after a run, as it stands: the self-check judges it, not the status.
+    ``stage_row``: max-export's extra row (cols, coefs, upper), which sits after the LP's rows."""
+    sol = h.getSolution()
+    n_row = lp.compiled.shape[0]
+    row_dual = np.asarray(sol.row_dual)
+    return Solution(lp, np.asarray(sol.col_value), row_dual[:n_row], np.asarray(sol.col_dual),
+                    h.getInfo().objective_function_value, h.modelStatusToString(h.getModelStatus()),
+                    solver=_report(h, run_time),
+                    stage_row=None if stage_row is None else (*stage_row, float(row_dual[n_row])))
+
+
+def _report(h: highspy.Highs, run_time: float) -> dict:
+    """HiGHS's own verdict on the solution, and the settings it ran with, for the self-check and
+    the sweep's records."""
+    info = h.getInfo()
+    return {"primal_status": h.solutionStatusToString(info.primal_solution_status),
+            "dual_status": h.solutionStatusToString(info.dual_solution_status),
+            "max_primal_infeasibility": float(info.max_primal_infeasibility),
+            "max_dual_infeasibility": float(info.max_dual_infeasibility),
+            "method": option(h, "solver"), "threads": option(h, "threads"),
+            "time_limit_s": option(h, "time_limit") - run_time}
 
 
 def diagnose(h: highspy.Highs, lp: LinearProgram, status) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import scenario
 from .charts import style
+from .errors import SolveError
 from .output import atomic_dir
 from .pipeline import finish
 from .resolve import Resolver
@@ -32,6 +33,9 @@ def curve(path, targets_twh, mode=None, overrides=()) -> pd.DataFrame:
         sc = scenario.load(path, [*overrides, ("target.export_twh", float(t))])
         point = resolver.solve(sc, mode or ("plan" if sc.values["mode"] == "plan" else "target"))
         s = finish(point.built, point.solution, point.timings, None).summary
+        if not s["checks"]["ok"]:  # a curve is quoted whole: no level may be unchecked
+            problems = "; ".join(s["checks"]["problems"])
+            raise SolveError(f"target {t} TWh failed the self-check: {problems}")
         added = {f"added.{a['unit']}.{a['dimension']}": a["added"] for a in s["additions"]}
         rows.append({"target_twh": t, "objective_cny": s["objective_cny"],
                      "marginal_cost_cny_per_mwh": s["target_price_cny_per_mwh"],

@@ -33,8 +33,16 @@ SWEEPS = {
     "years": {"design": "weather-years", "years": [1, 2, 3]},
     "lhs": {"design": "latin-hypercube", "points": 4, "seed": 1,
             "parameters": {"wind.w.capacity_mw": [600, 1200], "imports.g.price_cny_per_mwh": [300, 500]}},
+    # a choice, not a number, as the swept parameter
+    "choice": {"design": "grid", "parameters": {"solver.method": ["simplex", "ipm"]}},
+    "choice_grid": {"design": "grid", "parameters": {"solver.method": ["simplex", "ipm"],
+                                                     "wind.w.capacity_mw": [600, 900]}},
+    "choice_oat": {"design": "one-at-a-time", "parameters": {"solver.method": ["simplex", "ipm"],
+                                                             "wind.w.capacity_mw": [600]}},
 }
-EXPECTED = {"grid": {"heatmap"}, "oat": {"tornado"}, "years": {"exceedance"}, "lhs": {"exceedance", "scatter"}}
+EXPECTED = {"grid": {"heatmap"}, "oat": {"tornado"}, "years": {"exceedance"},
+            "lhs": {"exceedance", "scatter"}, "choice": {"scatter"}, "choice_grid": {"heatmap"},
+            "choice_oat": {"tornado"}}
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +55,9 @@ def runs(tmp_path_factory):
 @pytest.fixture(scope="module")
 def sweeps(tmp_path_factory):
     """The sweeps through the runner, on one single-worker cluster shared to save its start-up."""
-    from dask.distributed import LocalCluster
-
     tmp = tmp_path_factory.mktemp("sweeps")
     folders = {}
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with runner.local_cluster(1) as cluster:
         for name, body in SWEEPS.items():
             path = tmp / f"{name}.yaml"
             path.write_text(yaml.safe_dump({"name": name, "base": str(RICH), **body}), encoding="utf-8")
@@ -115,8 +121,12 @@ def test_sweep_charts(sweeps, drawn, tmp_path, lang):
         charts, texts = drawn(draw_sweep, folder, tmp_path / name, lang)
         check_files_and_fonts(charts, texts)
         assert {c["name"] for c in charts} == EXPECTED[name]
-    failed_note = {"zh": "已排除2个失败方案", "en": "2 failed points left out"}[lang]
-    assert any(failed_note in t.get_text() for t in texts["heatmap"])
+        words = {w for chart in charts for t in texts[chart["name"]] for w in t.get_text().split()}
+        if name.startswith("choice"):  # the choices are named on the chart
+            assert {"simplex", "ipm"} <= words, name
+        if name == "grid":
+            note = {"zh": "已排除2个失败方案", "en": "2 failed points left out"}[lang]
+            assert any(note in t.get_text() for t in texts["heatmap"])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

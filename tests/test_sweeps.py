@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from model import scenario
+from model import scenario, solve
 from model.build import structure_key
 from model.components import FAMILIES
 from model.pipeline import run
@@ -245,13 +245,13 @@ def test_a_point_survives_its_worker_dying(tmp_path):
     that lives, and every point ends in the table exactly once."""
     import threading
 
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     base_copy(tmp_path)
     values = [0.30, 0.32, 0.34, 0.36, 0.38, 0.40]
     path = sweep_file(tmp_path, {"name": "die", "base": "base.yaml", "design": "grid",
                                  "parameters": {"coal.k.min_stable_load": values}})
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with runner.local_cluster(2) as cluster, \
             Client(cluster) as client:
         pids = list(client.run(os.getpid).values())
         result = {}
@@ -267,3 +267,62 @@ def test_a_point_survives_its_worker_dying(tmp_path):
     out = result["out"]
     assert out.ok == len(values) and out.failed == 0
     assert sorted(out.table["coal.k.min_stable_load"]) == values
+
+
+# ------------------------------------------------------------------ solver settings, equal points
+def test_a_re_solved_point_takes_its_own_solver_settings():
+    """time_limit_s and threads are not structural: a point re-solved in place pushes its own
+    values into the loaded HiGHS model (the time limit counted from the start of its solve)."""
+    r = Resolver()
+    r.solve(scenario.load(RICH, [("solver.time_limit_s", 100), ("solver.threads", 1)]))
+    point = r.solve(scenario.load(RICH, [("solver.time_limit_s", 7), ("solver.threads", 2)]))
+    assert point.reused
+    assert solve.option(r.h, "threads") == 2
+    assert solve.option(r.h, "time_limit") - r.h.getRunTime() <= 7 < solve.option(r.h, "time_limit")
+    assert point.solution.solver["time_limit_s"] == pytest.approx(7)
+    assert point.solution.solver["threads"] == 2
+
+
+def test_a_model_re_solved_past_its_time_limit_still_solves():
+    """HiGHS sums a model's run time over its runs: solved again and again (from no basis, as a
+    sweep's cold check does) until that sum is three times the limit of one solve, every solve
+    must still finish, each with the limit to itself (one solve takes a twentieth of it)."""
+    limit = 0.1
+    r = Resolver()
+    r.solve(scenario.load(RICH, [("solver.time_limit_s", limit)]))
+    for _ in range(1000):
+        r.resolve_cold()  # raises SolveError on 'Time limit reached'
+        if r.h.getRunTime() > 3 * limit:
+            break
+    assert r.h.getRunTime() > 3 * limit
+
+
+def test_a_sweep_gives_each_point_its_solver_settings(tmp_path):
+    base_copy(tmp_path)
+    body = {"name": "opts", "base": "base.yaml", "design": "grid",
+            "parameters": {"solver.time_limit_s": [100, 200], "solver.threads": [1, 2]}}
+    out = runner.run(sweep_file(tmp_path, body), workers=1, out_root=tmp_path / "out",
+                     echo=lambda *a: None)
+    assert out.ok == 4
+    for record in Store(out.folder).records().values():
+        used = record["summary"]["checks"]["solver"]
+        assert used["time_limit_s"] == pytest.approx(record["parameters"]["solver.time_limit_s"])
+        assert used["threads"] == record["parameters"]["solver.threads"]
+    assert out.table["reused_model"].sum() == 3  # one build, re-solved in place with new settings
+
+
+def test_points_with_equal_inputs_each_get_a_row(tmp_path):
+    """One at a time with the base's own value among the values: that point's inputs equal the
+    base's, so it is solved once, but both points have their row (the tornado needs it)."""
+    base_copy(tmp_path)
+    body = {"name": "eq", "base": "base.yaml", "design": "one-at-a-time",
+            "parameters": {"wind.w.capacity_mw": [600, 900]}}  # 900 MW: the base's own value
+    path = sweep_file(tmp_path, body)
+    out = runner.run(path, workers=1, out_root=tmp_path / "out", echo=lambda *a: None)
+    df = out.table
+    assert list(df["point"]) == [0, 1, 2] and out.total == 3 and out.ok == 3 and out.ran == 2
+    assert df.loc[0, "hash"] == df.loc[2, "hash"] and df.loc[2, "wind.w.capacity_mw"] == 900
+    assert df.loc[0, "objective_cny"] == df.loc[2, "objective_cny"]
+    assert pd.read_parquet(out.folder / "points.parquet").shape[0] == 3
+    again = runner.run(path, workers=1, out_root=tmp_path / "out", echo=lambda *a: None)
+    assert again.ran == 0 and list(again.table["point"]) == [0, 1, 2]

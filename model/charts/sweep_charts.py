@@ -176,7 +176,14 @@ def param_label(key: str, lang: str) -> str:
     return f"{param_name(key, lang)}（{unit}）" if lang == "zh" else f"{param_name(key, lang)} ({unit})"
 
 
+def is_number(value) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
 def param_number(key: str, value, lang: str) -> str:
+    """A value in the report's unit; a choice (solver.method: ipm) as written."""
+    if not is_number(value):
+        return str(value)
     convert, _ = param_scale(key, lang)
     return number(convert(value), lang, ".4g")
 
@@ -272,7 +279,10 @@ def swings(ok: pd.DataFrame, keys: list[str], lang: str) -> list[Swing]:
         rows = ok[(ok["point"] != 0) & ok[key].notna()]
         if rows.empty:
             continue
-        low, high = rows.loc[rows[key].idxmin()], rows.loc[rows[key].idxmax()]
+        if pd.api.types.is_numeric_dtype(rows[key]):
+            low, high = rows.loc[rows[key].idxmin()], rows.loc[rows[key].idxmax()]
+        else:  # choices have no order but the sweep file's: its first and last
+            low, high = rows.iloc[0], rows.iloc[-1]
         found.append(Swing(key, low[key], high[key], *counted(pd.DataFrame([low, high]), lang)))
     return sorted(found, key=lambda s: s.size)
 
@@ -399,9 +409,8 @@ def scatter(sweep: SweepFiles, out_dir, lang: str) -> dict:
     reached = ok["target_reached"].astype(bool).to_numpy()
     colors = np.where(reached, HIGH_COLOR, MISSED_COLOR)
     for ax, key in zip(axes.flat, keys):
-        convert, _ = param_scale(key, lang)
-        ax.scatter(convert(ok[key].to_numpy(dtype=float)), counted(ok, lang), c=colors, s=26, edgecolors="white",
-                   linewidths=0.5)
+        ax.scatter(scatter_positions(ax, sweep, key, lang), counted(ok, lang), c=colors, s=26,
+                   edgecolors="white", linewidths=0.5)
         ax.axhline(style.energy(sweep.target_mwh, lang), color=style.COLORS["target"], ls="--", lw=1.2)
         ax.set_xlabel(param_label(key, lang))
     for ax in axes.flat[len(keys):]:
@@ -417,6 +426,19 @@ def scatter(sweep: SweepFiles, out_dir, lang: str) -> dict:
     measure = measure_label(sweep.basis, lang)
     notes = notes_for(sweep, lang, target_text(sweep, lang))
     return finish(fig, out_dir, "scatter", word("title_scatter", lang, measure=measure), notes)
+
+
+def scatter_positions(ax, sweep: SweepFiles, key: str, lang: str) -> np.ndarray:
+    """Where the finished points sit along ``key``: its value in the report's unit, or for a
+    choice (solver.method) its place in the sweep file's order, the choices named on the axis."""
+    values = sweep.ok[key]
+    if pd.api.types.is_numeric_dtype(values):
+        convert, _ = param_scale(key, lang)
+        return convert(values.to_numpy(dtype=float))
+    choices = list(pd.unique(sweep.points[key].dropna()))
+    ax.set_xticks(range(len(choices)), [str(c) for c in choices])
+    ax.set_xlim(-0.5, len(choices) - 0.5)
+    return values.map({c: i for i, c in enumerate(choices)}).to_numpy(dtype=float)
 
 
 def charts_for(sweep: SweepFiles) -> list:

@@ -3,7 +3,8 @@
 Every point goes to a Dask worker (a LocalCluster of single-threaded worker processes, one a
 core, unless ``--scheduler`` names a running cluster). A point is retried elsewhere if its
 worker dies. Finished points are written by the workers as they finish, so a killed sweep loses
-nothing: the same command again runs only what is missing.
+nothing: the same command again runs only what is missing. Points with equal inputs are solved
+once; each has its row in the table.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import os
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +64,18 @@ def tasks_for(sweep, folder: Path) -> tuple[list[dict], list[dict]]:
     return tasks, bad
 
 
+def distinct(tasks: list[dict]) -> list[dict]:
+    """One task a key: points with equal inputs (a one-at-a-time value equal to the base) are
+    solved once and share one record, which each point's row of the table shows."""
+    first = {}
+    for t in tasks:
+        if t["hash"] in first:
+            first[t["hash"]]["cold_check"] |= t["cold_check"]
+        else:
+            first[t["hash"]] = dict(t)
+    return list(first.values())
+
+
 def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print) -> Outcome:
     sweep = design.load(path)
     folder = Path(out_root).resolve() / sweep.name
@@ -79,48 +93,65 @@ def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print) -> Outc
     if stale:
         echo(f"note: {stale} finished points in {store.points} come from other inputs (a changed sweep file, "
              "scenario or profile); they are kept but left out of this table")
-    todo = [t for t in tasks if t["hash"] not in on_disk]
-    echo(f"sweep {sweep.name}: {sweep.design}, {len(sweep.points)} points, {len(sweep.points) - len(todo)} "
-         f"already done, {len(todo)} to run -> {folder}/")
+    waiting = [t for t in tasks if t["hash"] not in on_disk]
+    todo = distinct(waiting)
+    done = len(sweep.points) - len(waiting)
+    echo(f"sweep {sweep.name}: {sweep.design}, {len(sweep.points)} points, {done} already done, "
+         f"{len(waiting)} to run -> {folder}/")
     if todo:
-        _execute(todo, workers, scheduler, Progress(len(sweep.points), len(sweep.points) - len(todo)))
-    records = [r for k, r in store.records().items() if k in keys]
+        shares = Counter(t["hash"] for t in waiting)
+        _execute(todo, workers, scheduler, shares, Progress(len(sweep.points), done))
     for t in todo:  # a point that never came back (its workers kept dying) is recorded as failed
         if store.record(t["hash"]) is None:
-            failed = {"index": t["index"], "hash": t["hash"], "parameters": t["parameters"], "status": "failed",
-                      "error": "no result: its worker died on every try", "summary": None}
-            store.write_record(failed)
-            records.append(failed)
-    df = table(records)
+            store.write_record({"index": t["index"], "hash": t["hash"],
+                                "parameters": t["parameters"], "status": "failed",
+                                "error": "no result: its worker died on every try",
+                                "summary": None})
+    records = store.records()
+    # a row a point, its own index and parameters, also where points share a record
+    df = table([{**records[p["hash"]], "index": p["index"], "parameters": p["parameters"]}
+                for p in tasks + bad])
     store.write_table(df)
     ok = int((df["status"] == "ok").sum()) if len(df) else 0
     return Outcome(folder, len(sweep.points), ok, len(df) - ok, len(todo), stale, df)
 
 
-def _execute(tasks, workers, scheduler, progress):
-    from dask.distributed import Client, LocalCluster, as_completed
+def _execute(tasks, workers, scheduler, shares, progress):
+    """Run the tasks on Dask; ``shares``: how many points each task's key stands for."""
+    from dask.distributed import Client, as_completed
 
     cluster = None
     if scheduler:
         client = Client(scheduler, timeout="20s")
     else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = local_cluster(workers or os.cpu_count())
         client = Client(cluster)
     try:
-        futures = [client.submit(run_point, t, key=f"point-{t['index']}-{t['hash']}", retries=RETRIES, pure=False)
-                   for t in tasks]
+        futures = {client.submit(run_point, t, key=f"point-{t['index']}-{t['hash']}",
+                                 retries=RETRIES, pure=False): t["hash"] for t in tasks}
         for future in as_completed(futures):
             try:
                 record = future.result()
             except Exception as e:  # the worker died on every try (KilledWorker) or the cluster failed
                 record = {"status": "failed", "error": f"{type(e).__name__}: {e}"}
-            progress.update(record["status"] == "ok")
+            progress.update(record["status"] == "ok", shares[futures[future]])
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
         progress.close()
+
+
+def local_cluster(workers: int):
+    """Single-threaded worker processes on this machine, reachable from it alone, no dashboard.
+
+    Dask serves HTTP (health and metrics) even without its dashboard, by default on port 8787:
+    on a free port of 127.0.0.1 instead, so two sweeps at once do not collide over it."""
+    from dask.distributed import LocalCluster
+
+    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                        dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                        silence_logs=logging.ERROR)
 
 
 class Progress:
@@ -133,9 +164,9 @@ class Progress:
         self.tty = sys.stderr.isatty()
         self.last_print = 0.0
 
-    def update(self, ok: bool):
-        self.done += 1
-        self.failed += not ok
+    def update(self, ok: bool, points: int = 1):
+        self.done += points
+        self.failed += points * (not ok)
         now = time.perf_counter()
         if self.tty or now - self.last_print > 5 or self.done == self.total:
             self.last_print = now
