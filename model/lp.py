@@ -120,6 +120,12 @@ class Compiled:
     def shape(self):
         return self.A.shape
 
+    def numbers(self) -> dict:
+        """A copy of everything but the matrix: what a sweep point may change."""
+        return {"c": self.c.copy(), "offset": self.offset, "col_lower": self.col_lower.copy(),
+                "col_upper": self.col_upper.copy(), "row_lower": self.row_lower.copy(),
+                "row_upper": self.row_upper.copy()}
+
 
 @dataclass
 class LinearProgram:
@@ -132,6 +138,7 @@ class LinearProgram:
     sync_need: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(ratio, var, unit)]
     constant: float = 0.0
     compiled: Compiled | None = None
+    sent: dict | None = None  # Compiled.numbers() as last handed to a solver (solve.push_numbers)
     hour_index: object = None  # for messages: the local time of each hour (a DatetimeIndex)
     # Record-only: keep the numbers (bounds, costs, right-hand sides) and build nothing. The same
     # family code then tells a built model the numbers of another point (update_numbers).
@@ -195,14 +202,13 @@ class LinearProgram:
         if hourly:
             hours = list(self.hours if hours is None else hours)
             rhs = np.broadcast_to(np.asarray(rhs, dtype=float), (len(units), len(hours)))
-            args = [(u, t) for u in units for t in hours]
         else:
             hours = None
             rhs = np.broadcast_to(np.asarray(rhs, dtype=float), (len(units),))
-            args = [(u,) for u in units]
         block = ConBlock(name, units, hours, sense, rhs)
         self.cons[name] = block
         if not self.record_only:
+            args = [(u, t) for u in units for t in hours] if hourly else [(u,) for u in units]
             self._impl.con(self, block, args, rule)
         return block
 

@@ -38,10 +38,17 @@ def new_highs(options: dict, log=False) -> highspy.Highs:
         h = highspy.Highs()
     h.setOptionValue("output_flag", bool(log))
     h.setOptionValue("solver", options["method"])
+    h.setOptionValue("presolve", presolve(options))
     h.setOptionValue("time_limit", float(options["time_limit_s"]))
     if options["threads"]:
         h.setOptionValue("threads", int(options["threads"]))
     return h
+
+
+def presolve(options: dict) -> str:
+    if options["presolve"] != "auto":
+        return options["presolve"]
+    return "off" if options["method"] in ("choose", "simplex") else "on"
 
 
 def handoff(h: highspy.Highs, lp: LinearProgram):
@@ -58,19 +65,22 @@ def handoff(h: highspy.Highs, lp: LinearProgram):
     hl.a_matrix_.index_ = c.A.indices.astype(np.int32)
     hl.a_matrix_.value_ = c.A.data
     h.passModel(hl)
+    lp.sent = c.numbers()
 
 
 def push_numbers(h: highspy.Highs, lp: LinearProgram):
-    """Send the LP's current bounds, costs and right-hand sides to a loaded HiGHS model; HiGHS
-    keeps its basis, so the next run starts warm."""
-    c = lp.compiled
-    n_row, n_col = c.shape
-    cols = np.arange(n_col, dtype=np.int32)
-    rows = np.arange(n_row, dtype=np.int32)
-    h.changeColsBounds(n_col, cols, c.col_lower, c.col_upper)
-    h.changeColsCost(n_col, cols, c.c)
-    h.changeRowsBounds(n_row, rows, c.row_lower, c.row_upper)
+    """Send the bounds, costs and right-hand sides that changed since ``lp`` was handed to ``h``
+    (or last pushed); HiGHS keeps its basis, so the next run starts warm. Sending every entry
+    of a year costs half a warm solve; a sweep point changes a few blocks."""
+    c, sent = lp.compiled, lp.sent
+    cols = np.flatnonzero((c.col_lower != sent["col_lower"]) | (c.col_upper != sent["col_upper"]))
+    h.changeColsBounds(cols.size, cols.astype(np.int32), c.col_lower[cols], c.col_upper[cols])
+    cols = np.flatnonzero(c.c != sent["c"])
+    h.changeColsCost(cols.size, cols.astype(np.int32), c.c[cols])
+    rows = np.flatnonzero((c.row_lower != sent["row_lower"]) | (c.row_upper != sent["row_upper"]))
+    h.changeRowsBounds(rows.size, rows.astype(np.int32), c.row_lower[rows], c.row_upper[rows])
     h.changeObjectiveOffset(c.offset)
+    lp.sent = c.numbers()
 
 
 def _run(h: highspy.Highs, lp: LinearProgram, stage: str):
@@ -91,28 +101,37 @@ def solve(lp: LinearProgram, ctx, log=False) -> tuple[Solution, float]:
 def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, float]:
     """Solve an LP already handed to ``h``."""
     t0 = time.perf_counter()
-    if ctx.mode == "max-export":
-        c1 = modes.stage_one_cost(lp)
-        n = len(c1)
-        idx = np.arange(n, dtype=np.int32)
-        h.changeColsCost(n, idx, c1)
-        _run(h, lp, "in stage 1 of max-export (most export) ")
-        z1 = h.getInfo().objective_function_value
-        nz = np.flatnonzero(c1).astype(np.int32)
-        h.addRow(-highspy.kHighsInf, z1 + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z1)), len(nz), nz, c1[nz])
-        h.changeColsCost(n, idx, lp.compiled.c)
-        _run(h, lp, "in stage 2 of max-export (least cost) ")
-    else:
-        _run(h, lp, "")
-    solve_s = time.perf_counter() - t0
-    sol = h.getSolution()
-    n_row = lp.compiled.shape[0]
-    solution = Solution(lp, np.asarray(sol.col_value), np.asarray(sol.row_dual)[:n_row],
-                        np.asarray(sol.col_dual), h.getInfo().objective_function_value,
-                        h.modelStatusToString(h.getModelStatus()))
-    if h.getNumRow() > n_row:  # leave the model as it was handed over, for the next point
-        h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
+    n_row, n_col = lp.compiled.shape
+    try:
+        if ctx.mode == "max-export":
+            _lexicographic(h, lp)
+        else:
+            _run(h, lp, "")
+        solve_s = time.perf_counter() - t0
+        sol = h.getSolution()
+        solution = Solution(lp, np.asarray(sol.col_value), np.asarray(sol.row_dual)[:n_row],
+                            np.asarray(sol.col_dual), h.getInfo().objective_function_value,
+                            h.modelStatusToString(h.getModelStatus()))
+    finally:  # leave the model as it was handed over, for the next point, even after a failure
+        if ctx.mode == "max-export":
+            h.changeColsCost(n_col, np.arange(n_col, dtype=np.int32), lp.compiled.c)
+        if h.getNumRow() > n_row:
+            h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
     return solution, solve_s
+
+
+def _lexicographic(h: highspy.Highs, lp: LinearProgram):
+    """Most export first; then least cost among the dispatches within a hair of that optimum."""
+    c1 = modes.stage_one_cost(lp)
+    n = len(c1)
+    idx = np.arange(n, dtype=np.int32)
+    h.changeColsCost(n, idx, c1)
+    _run(h, lp, "in stage 1 of max-export (most export) ")
+    z1 = h.getInfo().objective_function_value
+    nz = np.flatnonzero(c1).astype(np.int32)
+    h.addRow(-highspy.kHighsInf, z1 + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z1)), len(nz), nz, c1[nz])
+    h.changeColsCost(n, idx, lp.compiled.c)
+    _run(h, lp, "in stage 2 of max-export (least cost) ")
 
 
 def diagnose(h: highspy.Highs, lp: LinearProgram, status) -> str:
