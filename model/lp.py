@@ -49,11 +49,12 @@ def gc_paused():
 
 def linear(coefs, variables):
     """``sum(coefs[k] * variables[k])``, built in one go rather than term by term."""
-    variables = list(variables)
+    if type(variables) is not list:
+        variables = list(variables)
     if not variables:
         return 0.0
     if type(variables[0]) is lp_arrays.Col:
-        return lp_arrays.linear(coefs, variables)
+        return lp_arrays.Expr([v.i for v in variables], coefs if type(coefs) is list else list(coefs))
     from . import lp_pyomo  # only the Pyomo path pays for importing Pyomo's expression system
 
     return lp_pyomo.linear(coefs, variables)

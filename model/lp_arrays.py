@@ -112,10 +112,6 @@ def _number(k) -> float:
         raise TypeError(f"the model is linear: {k!r} cannot multiply a variable") from None
 
 
-def linear(coefs, cols) -> Expr:
-    return Expr([c.i for c in cols], list(coefs))
-
-
 class ArrayBackend:
     """Columns numbered as declared; rows' triplets gathered as their rules are evaluated."""
 
