@@ -18,55 +18,64 @@ import numpy as np
 import scipy.sparse as sp
 
 
-class Col:
-    """One column: what a variable block's mapping holds on the array path."""
+class _Linear:
+    """``+ - *`` and ``/`` by a number, for columns and expressions alike: each makes a new
+    Expr (``_fresh``: this one times k) and adds the other operand into it."""
 
-    __slots__ = ("i",)
-    __array_ufunc__ = None  # a numpy scalar times a Col defers to Col.__rmul__
-
-    def __init__(self, i):
-        self.i = i
-
-    def _expr(self, coef=1.0):
-        return Expr([self.i], [coef])
+    __slots__ = ()
+    __array_ufunc__ = None  # a numpy scalar times a Col or Expr defers to __rmul__ here
 
     def __add__(self, other):
-        return self._expr()._add(other, 1.0)
+        return self._fresh(1.0)._add(other, 1.0)
 
     __radd__ = __add__  # sum() starts from 0
 
     def __sub__(self, other):
-        return self._expr()._add(other, -1.0)
+        return self._fresh(1.0)._add(other, -1.0)
 
     def __rsub__(self, other):
-        return self._expr(-1.0)._add(other, 1.0)
+        return self._fresh(-1.0)._add(other, 1.0)
 
     def __neg__(self):
-        return self._expr(-1.0)
+        return self._fresh(-1.0)
 
     def __mul__(self, k):
-        return self._expr(_number(k))
+        return self._fresh(_number(k))
 
     __rmul__ = __mul__
 
     def __truediv__(self, k):
-        return self._expr(1.0 / _number(k))
+        return self._fresh(1.0 / _number(k))
+
+
+class Col(_Linear):
+    """One column: what a variable block's mapping holds on the array path."""
+
+    __slots__ = ("i",)
+
+    def __init__(self, i):
+        self.i = i
+
+    def _fresh(self, k):
+        return Expr([self.i], [k])
 
     def __repr__(self):
         return f"Col({self.i})"
 
 
-class Expr:
+class Expr(_Linear):
     """A linear expression: ``sum(coefs[k] * x[cols[k]]) + const``."""
 
     __slots__ = ("cols", "coefs", "const")
-    __array_ufunc__ = None
 
     def __init__(self, cols, coefs, const=0.0):
         self.cols, self.coefs, self.const = cols, coefs, const
 
+    def _fresh(self, k):
+        return Expr(self.cols[:], [k * c for c in self.coefs], k * self.const)
+
     def _add(self, other, sign):
-        """Add ``sign * other`` in place: only on an Expr just made by an operator."""
+        """Add ``sign * other`` in place: only on an Expr just made by ``_fresh``."""
         kind = type(other)
         if kind is Col:
             self.cols.append(other.i)
@@ -78,31 +87,6 @@ class Expr:
         else:
             self.const += sign * _number(other)
         return self
-
-    def _scaled(self, k):
-        return Expr(self.cols[:], [k * c for c in self.coefs], k * self.const)
-
-    def __add__(self, other):
-        return self._scaled(1.0)._add(other, 1.0)
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        return self._scaled(1.0)._add(other, -1.0)
-
-    def __rsub__(self, other):
-        return self._scaled(-1.0)._add(other, 1.0)
-
-    def __neg__(self):
-        return self._scaled(-1.0)
-
-    def __mul__(self, k):
-        return self._scaled(_number(k))
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, k):
-        return self._scaled(1.0 / _number(k))
 
 
 def _number(k) -> float:
@@ -139,7 +123,7 @@ class ArrayBackend:
             e = rule(*key)
             kind = type(e)
             if kind is Col:
-                e = e._expr()
+                e = e._fresh(1.0)
             elif kind is not Expr:
                 e = Expr([], [], _number(e))
             if e.const:

@@ -15,7 +15,8 @@ import pytest
 
 from model import build as builder
 from model import scenario
-from model.lp import Compiled
+from model.lp import Compiled, LinearProgram, linear
+from model.lp_arrays import Col
 from model.solve import solve
 from tests.conftest import ROOT
 
@@ -74,3 +75,22 @@ def test_the_pyomo_model_solves_through_a_pyomo_solver_to_the_same_objective():
     assert str(result.solver.termination_condition) == "optimal"
     assert pyo.value(model.component("System-cost")) == pytest.approx(ours.objective, rel=1e-9, abs=1e-6)
     assert model.component("Bus-balance") is not None and model.component("Wind-p") is not None
+
+
+def test_rules_may_use_operators_on_columns():
+    a, b = Col(0), Col(1)
+    e = np.float64(2.0) * (a - b) + sum([a, b]) / 2 - b
+    assert e.cols == [0, 1, 0, 1, 1] and e.coefs == [2.0, -2.0, 0.5, 0.5, -1.0] and e.const == 0.0
+    with pytest.raises(TypeError, match="linear"):
+        a * b
+
+
+def test_a_rule_with_a_constant_or_without_variables():
+    lp = LinearProgram(2, np.ones(2))
+    x = lp.var("X-p", ["u"])
+    with pytest.raises(ValueError, match="rhs"):
+        lp.con("X-bad", ["u"], lambda u, t: x[u, t] - 1.0, "<=")
+    lp.con("X-empty", ["u"], lambda u, t: linear([], []), "<=", 1.0)  # holds: left out
+    assert (lp.cons["X-empty"].rows == -1).all()
+    with pytest.raises(ValueError, match="cannot hold"):
+        lp.con("X-never", ["u"], lambda u, t: linear([], []), ">=", 1.0)
