@@ -37,7 +37,8 @@ SENSES = ("<=", ">=", "==")
 
 @contextmanager
 def gc_paused():
-    """Pyomo creates millions of small objects; the cyclic collector only slows the build."""
+    """A build makes many small objects (rule expressions, variable handles; on the Pyomo path a
+    million cyclic ones) that live until it ends: the cyclic collector would only walk them."""
     was = gc.isenabled()
     gc.disable()
     try:
