@@ -101,6 +101,7 @@ class ArrayBackend:
 
     def __init__(self):
         self.n_cols = 0
+        self.starts = []  # each variable block's first column
         self.cols = []  # column of each entry, in row order
         self.coefs = []
         self.row_ends = []  # entries so far at the end of each row
@@ -108,6 +109,7 @@ class ArrayBackend:
     def var(self, lp, block):
         size = block.lb.size
         first = self.n_cols
+        self.starts.append(first)
         self.n_cols += size
         block.cols = np.arange(first, first + size).reshape(block.lb.shape)
         keys = ([(u, t) for u in block.units for t in lp.hours] if block.hourly else block.units)
@@ -153,8 +155,7 @@ class ArrayBackend:
         blocks = list(lp.vars.values())
         c = np.concatenate([b.objective(lp.weights).ravel() for b in blocks]) if blocks else np.zeros(0)
         # The compiler's column order: blocks as first met, by the objective and then the rows.
-        starts = np.array([b.cols.flat[0] if b.cols.size else n_col for b in blocks], dtype=np.int64)
-        block_of = np.searchsorted(starts, np.concatenate([np.flatnonzero(c), cols]), side="right") - 1
+        block_of = np.searchsorted(self.starts, np.concatenate([np.flatnonzero(c), cols]), side="right") - 1
         met, first = np.unique(block_of, return_index=True)
         order = met[np.argsort(first)]
         perm = np.concatenate([blocks[k].cols.ravel() for k in order]) if order.size else np.zeros(0, int)
