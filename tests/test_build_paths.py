@@ -8,6 +8,7 @@ cut to 48 hours, one segmented; the full default year once) say that the fast pa
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pytest
 
 from model import build as builder
 from model import scenario
+from model.cli import main
 from model.lp import Compiled, LinearProgram, linear
 from model.lp_arrays import Col
 from model.solve import solve
@@ -94,3 +96,11 @@ def test_a_rule_with_a_constant_or_without_variables():
     assert (lp.cons["X-empty"].rows == -1).all()
     with pytest.raises(ValueError, match="cannot hold"):
         lp.con("X-never", ["u"], lambda u, t: linear([], []), ">=", 1.0)
+
+
+def test_run_pyomo_solves_through_the_pyomo_build(tmp_path, capsys):
+    path = str(ROOT / "tests" / "scenarios" / "rich_day.yaml")
+    for flag, out in (([], "fast"), (["--pyomo"], "ref")):
+        assert main([path, *flag, "--no-report", "--out", str(tmp_path / out)]) == 0
+    fast, ref = (json.loads((tmp_path / d / "summary.json").read_text(encoding="utf-8")) for d in ("fast", "ref"))
+    assert fast["objective_cny"] == ref["objective_cny"] and fast["lp_size"] == ref["lp_size"]
