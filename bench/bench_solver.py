@@ -83,7 +83,8 @@ def main():
     base = statistics.median(cpu[tries[0]])
     for t in tries:
         med = statistics.median(cpu[t])
-        print(f"  {t:<40} cpu {med:7.3f} s ({med / base:4.2f}x)  wall median {statistics.median(times[t]):7.3f}"
+        print(f"  {t:<40} cpu {med:7.3f} s ({med / base:4.2f}x)  "
+              f"wall median {statistics.median(times[t]):7.3f}"
               f" min {min(times[t]):7.3f} max {max(times[t]):7.3f}  objective {objective[t]:.10g}")
 
 

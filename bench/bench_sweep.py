@@ -6,7 +6,8 @@ whole sweep on 1 and 2 workers.
 The points vary the wind fleet's capacity (a bound: every point shares one structure). Figures:
 medians per point, in one process: a rebuild (load, build, handoff, cold solve, outputs), a
 re-solve (load, record-only build, numbers pushed into HiGHS, warm solve) with full outputs and
-with the record alone (a sweep's default), and the warm HiGHS solve alone; then the wall time per point of `run.py sweep` through a Dask LocalCluster.
+with the record alone (a sweep's default), and the warm HiGHS solve alone; then the wall time
+per point of `run.py sweep` through a Dask LocalCluster.
 """
 
 from __future__ import annotations
@@ -70,11 +71,12 @@ def main():
     med = statistics.median
     print(f"{args.scenario}: {args.points} points varying {KEY}; medians per point, one process")
     rebuilt, cold = per_point(args.scenario, values, reuse=False, write=True)
-    print(f"  rebuilt, full outputs     {med(rebuilt):7.3f} s   (of which cold HiGHS solve {med(cold):.3f} s)")
+    print(f"  rebuilt, full outputs     {med(rebuilt):7.3f} s   "
+          f"(of which cold HiGHS solve {med(cold):.3f} s)")
     for write, label in ((True, "full outputs"), (False, "record only ")):
         resolved, warm = per_point(args.scenario, values, reuse=True, write=write)
-        print(f"  re-solved, {label}   {med(resolved):7.3f} s   (of which warm HiGHS solve {med(warm):.3f} s): "
-              f"{med(resolved) / med(warm):.2f}x the warm solve")
+        print(f"  re-solved, {label}   {med(resolved):7.3f} s   (of which warm HiGHS solve "
+              f"{med(warm):.3f} s): {med(resolved) / med(warm):.2f}x the warm solve")
     for workers in args.workers:
         wall, reused = sweep_wall(args.scenario, values, workers)
         print(f"  run.py sweep, {workers} worker(s): {wall:.3f} s a point, wall clock incl. cluster start "

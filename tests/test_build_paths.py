@@ -25,7 +25,8 @@ from tests.conftest import ROOT
 SHORT = [("time.hours", 48)]
 CASES = ([(p, SHORT) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
          + [(p, []) for p in sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))]
-         + [(ROOT / "scenarios" / "jiuquan_2019_plan.yaml", [("time.hours", 72), ("time.segments_per_day", 4)]),
+         + [(ROOT / "scenarios" / "jiuquan_2019_plan.yaml",
+             [("time.hours", 72), ("time.segments_per_day", 4)]),
             (ROOT / "scenarios" / "jiuquan_2019_all_levers.yaml", [*SHORT, ("mode", "max-export")])])
 
 
@@ -102,5 +103,6 @@ def test_run_pyomo_solves_through_the_pyomo_build(tmp_path, capsys):
     path = str(ROOT / "tests" / "scenarios" / "rich_day.yaml")
     for flag, out in (([], "fast"), (["--pyomo"], "ref")):
         assert main([path, *flag, "--no-report", "--out", str(tmp_path / out)]) == 0
-    fast, ref = (json.loads((tmp_path / d / "summary.json").read_text(encoding="utf-8")) for d in ("fast", "ref"))
+    fast, ref = (json.loads((tmp_path / d / "summary.json").read_text(encoding="utf-8"))
+                 for d in ("fast", "ref"))
     assert fast["objective_cny"] == ref["objective_cny"] and fast["lp_size"] == ref["lp_size"]
