@@ -14,6 +14,8 @@ the solver's path, and hence the vertex it picks among equal optima, the same on
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -112,7 +114,7 @@ class ArrayBackend:
         self.starts.append(first)
         self.n_cols += size
         block.cols = np.arange(first, first + size).reshape(block.lb.shape)
-        keys = ([(u, t) for u in block.units for t in lp.hours] if block.hourly else block.units)
+        keys = itertools.product(block.units, lp.hours) if block.hourly else block.units
         return dict(zip(keys, map(Col, range(first, first + size))))
 
     def con(self, lp, block, args, rule):
