@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from . import scenario as scenario_mod
+from . import yaml_text
 from .errors import InputError, SolveError
 from .settings import MODES
 
@@ -27,9 +28,9 @@ def _parse_set(items):
         if not sep or not key:
             raise InputError("--set", item, "expected KEY=VALUE, for example export_lines.qishao_dc.capacity_mw=6000")
         try:
-            pairs.append((key.strip(), yaml.safe_load(text)))
-        except yaml.YAMLError:
-            raise InputError("--set", key, f"cannot read the value {text!r}") from None
+            pairs.append((key.strip(), yaml_text.load(text)))
+        except (yaml.YAMLError, ValueError) as e:
+            raise InputError("--set", key, f"cannot read the value {text[:60]!r}{yaml_text.problem(e)}") from None
     return pairs
 
 

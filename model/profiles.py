@@ -95,7 +95,7 @@ class ProfileStore:
                 table = _Table(pd.read_parquet(path), path, "", 1)
             else:
                 header = _comment_lines(path)
-                frame = pd.read_csv(path, skiprows=len(header))
+                frame = pd.read_csv(path, skiprows=len(header), encoding="utf-8-sig")
                 table = _Table(frame, path, "\n".join(header).lower(), len(header) + 2)
         except (OSError, ValueError, UnicodeDecodeError, ImportError) as e:
             raise InputError(path, None, f"cannot be read as a table: {e}") from None
@@ -112,7 +112,7 @@ class ProfileStore:
             hint = f"; did you mean {near[0]!r}?" if near else f"; columns: {', '.join(map(str, df.columns))}"
             raise InputError(path, ref.column, f"no such column (named by {key}){hint}")
         col = pd.to_numeric(df[ref.column], errors="coerce")
-        bad = np.flatnonzero(col.isna().to_numpy())
+        bad = np.flatnonzero(~np.isfinite(col.to_numpy(dtype=float, na_value=np.nan)))
         if bad.size:
             raise InputError(path, ref.column, f"{table.row(bad[0])}: expected a number, got "
                              f"{df[ref.column].iloc[bad[0]]!r} (named by {key})")
@@ -173,7 +173,8 @@ class ProfileStore:
         missing = np.flatnonzero(window.isna().to_numpy())
         if missing.size:
             raise InputError(path, ref.column, f"has no value for {self.index[missing[0]]} "
-                             f"({missing.size} modelled hours missing; named by {key})")
+                             f"({missing.size} modelled hours missing; the file covers {series.index[0]} "
+                             f"to {series.index[-1]}; named by {key})")
         return window.to_numpy()
 
     def _localise(self, table, clock, stamps, ref):
@@ -222,7 +223,7 @@ class ProfileStore:
 def _comment_lines(path: Path) -> list[str]:
     """The ``#`` lines above a CSV's header (renewables.ninja puts its metadata there)."""
     lines = []
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:  # -sig: Excel and some editors add a byte-order mark
         for line in fh:
             if not line.startswith("#"):
                 break

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from . import settings
+from . import settings, yaml_text
 from .components import FAMILIES
 from .errors import InputError
 from .schema import check_section, unknown_key_message
@@ -43,19 +43,18 @@ class Scenario:
 
 
 def read_yaml(path: Path) -> dict:
+    if path.is_dir():
+        raise InputError(path, None, "is a folder; expected a YAML file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # -sig: a byte-order mark some editors add
     except FileNotFoundError:
         raise InputError(path, None, "file not found") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(path, None, f"cannot be read: {e}") from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise InputError(path, None, f"not valid YAML{where}: {problem}") from None
+        data = yaml_text.load(text)
+    except (yaml.YAMLError, ValueError) as e:
+        raise InputError(path, None, f"not valid YAML{yaml_text.problem(e)}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -138,6 +137,8 @@ def set_key(raw: dict, dotted: str, value, origins: dict, source: str):
             for k in node:
                 walk(node[k], i + 1, path + [k])
             return
+        if key not in node:  # a unit or section --set creates is --set's to answer for
+            origins[".".join(path + [key])] = source
         child = node.setdefault(key, {})
         if not isinstance(child, dict):
             raise InputError(source, dotted, f"{'.'.join(path + [key])} is not a mapping")
