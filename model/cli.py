@@ -7,6 +7,8 @@ nothing written).
 from __future__ import annotations
 
 import argparse
+import math
+import socket
 import sys
 from pathlib import Path
 
@@ -14,10 +16,12 @@ import yaml
 
 from . import scenario as scenario_mod
 from . import yaml_text
-from .errors import InputError, SolveError
+from .errors import InputError, ResourceError, SolveError
 from .settings import MODES
 
 DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
+SCHEDULER_TIMEOUT_S = 5
+MAX_LEVELS = 1000  # target levels of one curve: each is a solve
 SUBCOMMANDS = ("validate", "sweep", "report", "compare", "target-curve", "schema")
 
 
@@ -105,14 +109,37 @@ def cmd_sweep(argv):
     p.add_argument("--out", default=None, help="folder for sweeps (default: results/sweeps)")
     _report_options(p)
     args = p.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers", None, f"expected a whole number >= 1, got {args.workers}")
     from .sweeps import runner
 
+    if args.scheduler:
+        _check_scheduler(args.scheduler)
     out = runner.run(args.sweep, workers=args.workers, scheduler=args.scheduler,
                      out_root=args.out or runner.SWEEPS)
     print(format_sweep(out))
     if not args.no_report and out.ok:
         _report(out.folder, args.lang)
     return 0 if out.failed == 0 else 1
+
+
+def _check_scheduler(address: str):
+    """Fail in one line, within seconds, when nothing listens at ``--scheduler``."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location)
+    except (ValueError, TypeError):
+        raise InputError("--scheduler", None, f"expected an address such as tcp://10.0.0.5:8786, got {address!r}") from None
+    if scheme not in ("tcp", "tls"):
+        return  # other transports (inproc, ucx) are Dask's to check
+    try:
+        socket.create_connection((host, int(port)), timeout=SCHEDULER_TIMEOUT_S).close()
+    except (OSError, OverflowError, ValueError) as e:
+        reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
+        raise ResourceError(f"--scheduler {address}", f"no Dask scheduler answers there ({reason}); start one "
+                            "with `dask scheduler`, or leave out --scheduler to use this machine") from None
 
 
 def cmd_report(argv):
@@ -167,15 +194,20 @@ def cmd_target_curve(argv):
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
     args = p.parse_args(argv)
-    if args.step <= 0 or args.stop < args.start:
-        raise InputError("--from/--to/--step", "", "expected --from <= --to and a positive --step")
-    from . import target_curve
+    finite = all(math.isfinite(x) for x in (args.start, args.stop, args.step))
+    if not finite or args.step <= 0 or args.stop < args.start:
+        raise InputError("--from/--to/--step", "", "expected finite numbers (TWh), --from <= --to and a positive "
+                         f"--step; got {args.start:g}, {args.stop:g}, {args.step:g}")
+    if (args.stop - args.start) / args.step >= MAX_LEVELS:
+        raise InputError("--from/--to/--step", "", f"gives more than {MAX_LEVELS} target levels; take a larger --step")
+    from . import output, target_curve
 
     overrides = _parse_set(args.set)
     name = scenario_mod.load(args.scenario, overrides).name
+    folder = output.prepare(Path(args.out or Path("results") / f"{name}_target_curve"))
     table = target_curve.curve(args.scenario, target_curve.levels(args.start, args.stop, args.step), args.mode,
                                overrides)
-    folder = target_curve.write(table, Path(args.out or Path("results") / f"{name}_target_curve"), args.lang)
+    target_curve.write(table, folder, args.lang)
     shown = table[["target_twh", "objective_cny", "marginal_cost_cny_per_mwh", "shortfall_mwh"]].copy()
     shown["objective_cny"] = (shown["objective_cny"] / 1e8).round(2)
     shown = shown.rename(columns={"objective_cny": "cost_100m_cny"})
@@ -265,6 +297,9 @@ def main(argv=None) -> int:
         return 2
     except SolveError as e:
         print(f"solver: {e}", file=sys.stderr)
+        return 1
+    except ResourceError as e:
+        print(f"error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

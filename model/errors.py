@@ -12,3 +12,11 @@ class InputError(Exception):
 
 class SolveError(Exception):
     """The solver did not return an optimal solution; the text says what and where (exit code 1)."""
+
+
+class ResourceError(Exception):
+    """The machine cannot do what was asked: a results folder that cannot be written (read-only,
+    disk full) or a Dask scheduler that cannot be reached. One line, exit code 1."""
+
+    def __init__(self, where, message):
+        super().__init__(f"{where}: {message}")

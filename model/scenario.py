@@ -16,6 +16,7 @@ import yaml
 from . import settings, yaml_text
 from .components import FAMILIES
 from .errors import InputError
+from .output import folder_name
 from .schema import check_section, unknown_key_message
 
 _UNIT_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -170,6 +171,7 @@ def check(scenario: Scenario) -> dict:
     _fill_file_names(raw, "", values["weather_year"], file_of)
     if values["name"] is None:
         values["name"] = scenario.path.stem
+    folder_name(values["name"], file_of("name"), "name" if "name" in raw else None)
     for section, params in settings.SECTIONS.items():
         values[section] = check_section(raw.get(section), params, file_of, section)
     values["buses"] = _units(raw.get("buses", {"jiuquan": {}}), settings.BUS, file_of, "buses")

@@ -66,8 +66,8 @@ def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print) -> Outc
     sweep = design.load(path)
     folder = Path(out_root).resolve() / sweep.name
     store = Store(folder)
+    store.open()
     tasks, bad = tasks_for(sweep, folder)
-    store.points.mkdir(parents=True, exist_ok=True)
     store.write_design({"name": sweep.name, "design": sweep.design, "base": str(sweep.base), "mode": sweep.mode,
                         "parameters": list(sweep.points[0]) if sweep.design == "weather-years" else sweep.parameters,
                         "points": len(sweep.points)})
