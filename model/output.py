@@ -84,8 +84,9 @@ def prepare(target) -> Path:
     and make sure the folder can be written (ResourceError, exit 1)."""
     target = Path(target)
     parent = _parent(target)
-    with _locked(parent):
-        _tidy(parent, target.name)
+    with _locked(parent, wait=False) as held:
+        if held:  # else another writer is swapping here, and the swap at the end tidies anyway
+            _tidy(parent, target.name)
     check(target)
     try:
         probe = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", suffix=f"-{_tag()}", dir=parent))
@@ -235,15 +236,19 @@ def _tag() -> str:
 
 
 @contextmanager
-def _locked(folder: Path):
-    """An exclusive lock on ``folder`` itself: no lock file to leave behind."""
+def _locked(folder: Path, wait=True):
+    """An exclusive lock on ``folder`` itself (no lock file to leave behind); yields whether it
+    is held: False only if ``wait`` is False and another process holds it."""
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
         except OSError:  # network file systems may refuse locks on folders: carry on unserialised
             pass
-        yield
+        yield True
     finally:
         os.close(fd)
 
