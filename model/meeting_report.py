@@ -184,7 +184,7 @@ def _excel(path: Path, tables: list):
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for caption, df in tables:
             df.to_excel(xl, sheet_name=caption[:31], index=False)
-            _as_text(xl.sheets[caption[:31]])
+            _as_text(xl.book[caption[:31]])
 
 
 def _as_text(sheet):

@@ -126,3 +126,101 @@ def test_inf_in_a_profile_file(kind, tmp_path, capsys):
     key = "demand.d.profile" if kind == "demand shape" else "export_lines.l.price_cny_per_mwh"
     err = run_cli(tmp_path, capsys, write_scenario(tmp_path, with_key(key, ref)))
     assert "v.csv: v: row 3: expected a number, got" in err and key in err
+
+
+# ------------------------------------------------------------------ command-line numbers
+@pytest.mark.parametrize("args", [["--step", "nan"], ["--to", "inf"], ["--from=-inf"], ["--step", "1e-9"]])
+def test_target_curve_levels_must_be_finite_and_few(args, tmp_path, capsys):
+    path = write_scenario(tmp_path, with_key("mode", "target"))
+    assert main(["target-curve", str(path), "--out", str(tmp_path / "out"), *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: --from/--to/--step:")
+    assert not (tmp_path / "out").exists()
+
+
+def sweep_text(tmp_path, text, name="s.yaml"):
+    write_scenario(tmp_path, GOOD, "base.yaml")
+    return write_text(tmp_path, "base: base.yaml\n" + text, name)
+
+
+@pytest.mark.parametrize("text, key, expected", [
+    ("design: grid\nparameters: {wind.w.capacity_mw: [abc, 60]}\n", "parameters.wind.w.capacity_mw",
+     "expected numbers"),
+    ("design: grid\nparameters: {time.hours: [true]}\n", "parameters.time.hours", "expected numbers"),
+    ("design: grid\nparameters: {wind.w.capacity_mw: [[1, 2]]}\n", "parameters.wind.w.capacity_mw",
+     "expected numbers"),
+    ("design: grid\nparameters: {time.start: [[2019-01-01]]}\n", "parameters.time.start", "single values"),
+    ("design: grid\nparameters: {wind.w.capacity_mw: [.nan]}\n", "parameters.wind.w.capacity_mw",
+     "expected numbers"),
+    ("design: grid\nparameters: {time.start: [2019-02-29]}\n", None, None),
+    ("design: weather-years\nyears: {from: a, to: 3}\n", "years.from", "whole number"),
+    ("design: weather-years\nyears: {from: 1, to: 1e9}\n", "years.to", "whole number from 1 to 100,000"),
+    ("design: weather-years\nyears: [1, true]\n", "years", "list of weather years"),
+    ("design: latin-hypercube\npoints: 1000000000\nparameters: {wind.w.capacity_mw: [1, 2]}\n", "points",
+     "whole number"),
+    ("design: latin-hypercube\npoints: 2\nseed: x\nparameters: {wind.w.capacity_mw: [1, 2]}\n", "seed",
+     "whole number"),
+    ("design: latin-hypercube\npoints: 2\nparameters: {wind.w.capacity_mw: [1, .inf]}\n",
+     "parameters.wind.w.capacity_mw", "expected numbers"),
+    ("design: latin-hypercube\npoints: 2\nparameters: {wind.w.capacity_mw: [5, 1]}\n",
+     "parameters.wind.w.capacity_mw", "low < high"),
+    (f"design: grid\nparameters: {{wind.w.capacity_mw: {list(range(400))}, "
+     f"export_lines.l.capacity_mw: {list(range(400))}}}\n", "parameters", "at most 100,000"),
+])
+def test_malformed_sweep_files(text, key, expected, tmp_path, capsys):
+    path = sweep_text(tmp_path, text)
+    code = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "1", "--no-report"])
+    err = capsys.readouterr().err.strip()
+    if key is None:  # a value out of range is one failed point, recorded with its error
+        assert code == 1 and "Traceback" not in err
+        return
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert f"s.yaml: {key}: " in err and expected in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_sweep_base_that_is_a_folder(tmp_path, capsys):
+    path = write_text(tmp_path, "base: .\ndesign: grid\nparameters: {wind.w.capacity_mw: [1]}\n", "s.yaml")
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "s.yaml: base: expected a scenario file, got the folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", ["-1", "0"])
+def test_workers_must_be_positive(workers, tmp_path, capsys):
+    path = sweep_text(tmp_path, "design: grid\nparameters: {wind.w.capacity_mw: [1]}\n")
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", workers]) == 2
+    assert capsys.readouterr().err.strip() == f"error: --workers: expected a whole number >= 1, got {workers}"
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("address, code, expected", [
+    ("tcp://127.0.0.1:PORT", 1, "no Dask scheduler answers there"),
+    ("tcp://no-such-host.invalid:8786", 1, "no Dask scheduler answers there"),
+    ("tcp://127.0.0.1", 2, "expected an address such as"),
+    ("tcp://127.0.0.1:99999", 1, "no Dask scheduler answers there"),
+])
+def test_an_unreachable_scheduler_is_one_line(address, code, expected, tmp_path, capsys):
+    path = sweep_text(tmp_path, "design: grid\nparameters: {wind.w.capacity_mw: [1]}\n")
+    address = address.replace("PORT", str(_free_port()))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--scheduler", address]) == code
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: --scheduler") and expected in err
+
+
+# ------------------------------------------------------------------ Excel
+def test_text_in_excel_cells_is_never_a_formula(tmp_path):
+    import openpyxl
+
+    from model import meeting_report
+    df = pd.DataFrame({"=HYPERLINK(\"http://x\")": ["=1+1", "+SUM(A1)", "@x", "-2", "plain"], "n": range(5)})
+    meeting_report._excel(tmp_path / "t.xlsx", [("Points", df)])
+    cells = [c for row in openpyxl.load_workbook(tmp_path / "t.xlsx")["Points"].iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert [c.value for c in cells if c.column == 1] == ["=HYPERLINK(\"http://x\")", "=1+1", "+SUM(A1)", "@x",
+                                                         "-2", "plain"]
