@@ -84,11 +84,13 @@ def cmd_validate(argv):
     p = argparse.ArgumentParser(prog="run.py validate", description="Check scenario files and their "
                                 "profiles without solving.")
     p.add_argument("scenarios", nargs="+")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a scenario key, as for a run")
     args = p.parse_args(argv)
     from .build import prepare
 
+    overrides = _parse_set(args.set)
     for path in args.scenarios:
-        sc = scenario_mod.load(path)
+        sc = scenario_mod.load(path, overrides)
         built = prepare(sc)
         units = sum(len(sc.values[key]) for key in built.data)
         for warning in built.ctx.profiles.warnings:

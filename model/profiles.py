@@ -80,9 +80,12 @@ class ProfileStore:
 
     # ------------------------------------------------------------------ reading
     def _read(self, path: Path, key, file_of) -> _Table:
-        if not path.exists():
-            raise InputError(file_of(key), f"{key}.file", f"profile file not found: {path}")
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            raise InputError(file_of(key), f"{key}.file", f"profile file not found: {path}") from None
+        except OSError as e:  # a name too long, a folder that cannot be entered...
+            raise InputError(file_of(key), f"{key}.file", f"cannot read {str(path)[:120]}: {e.strerror}") from None
         cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
         cached = _TABLES.get(cache_key)
         if cached is not None:

@@ -118,7 +118,7 @@ def check_value(value, param: Param, file, key):
     if kind == "number":
         return _number(value, param, file, key)
     if kind == "integer":
-        if isinstance(value, float) and value.is_integer():  # 1e4 reads as a float
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:  # 1e4 reads as a float
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
