@@ -199,17 +199,16 @@ def _exchange(a: Path, b: Path) -> bool:
 def _tidy(parent: Path, name: str | None):
     """Debris of dead processes beside ``parent/name`` (or all of it in ``parent``): restore a
     folder a crash left only as ``.NAME.old-*``, remove the rest. Call with the lock held."""
-    try:
-        entries = list(parent.iterdir())
+    prefix = f".{name}." if name else "."
+    try:  # a sweep's points/ may hold thousands of entries: filter cheaply before matching
+        with os.scandir(parent) as it:
+            names = sorted(e.name for e in it if e.name.startswith(prefix))
     except OSError:
         return
-    debris = []
-    for entry in entries:
-        m = _DEBRIS.fullmatch(entry.name)
-        if m and (name is None or m["name"] == name) and _dead(int(m["pid"]), m["host"]):
-            debris.append((m, entry))
-    for m, entry in sorted(debris, key=lambda d: d[1].name):
-        target = parent / m["name"]
+    for m in filter(None, map(_DEBRIS.fullmatch, names)):
+        if (name is not None and m["name"] != name) or not _dead(int(m["pid"]), m["host"]):
+            continue
+        entry, target = parent / m.string, parent / m["name"]
         if m["kind"] == "old" and not os.path.lexists(target) and owned(entry):
             os.rename(entry, target)
         elif entry.is_dir() and not entry.is_symlink():

@@ -148,12 +148,13 @@ def set_key(raw: dict, dotted: str, value, origins: dict, source: str):
     walk(raw, 0, [])
 
 
-def load(path, overrides=()) -> Scenario:
-    """Read, merge and check a scenario. ``overrides``: ``(dotted_key, value)`` pairs."""
+def load(path, overrides=(), source="--set") -> Scenario:
+    """Read, merge and check a scenario. ``overrides``: ``(dotted_key, value)`` pairs, which errors
+    blame on ``source`` (--set, or the sweep file that varies them)."""
     path = Path(path)
     raw, origins = _load_raw(path, ())
     for key, value in overrides:
-        set_key(raw, key, value, origins, "--set")
+        set_key(raw, key, value, origins, source)
     scenario = Scenario(path=path.resolve(), raw=raw, origins=origins)
     scenario.values = check(scenario)
     return scenario

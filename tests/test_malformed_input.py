@@ -148,11 +148,15 @@ def sweep_text(tmp_path, text, name="s.yaml"):
      "expected numbers"),
     ("design: grid\nparameters: {time.hours: [true]}\n", "parameters.time.hours", "expected numbers"),
     ("design: grid\nparameters: {wind.w.capacity_mw: [[1, 2]]}\n", "parameters.wind.w.capacity_mw",
-     "expected numbers"),
+     "single values"),
     ("design: grid\nparameters: {time.start: [[2019-01-01]]}\n", "parameters.time.start", "single values"),
     ("design: grid\nparameters: {wind.w.capacity_mw: [.nan]}\n", "parameters.wind.w.capacity_mw",
      "expected numbers"),
-    ("design: grid\nparameters: {time.start: [2019-02-29]}\n", None, None),
+    ("design: grid\nparameters: {time.start: [2019-01-08, 2019-02-29]}\n", "parameters.time.start",
+     "got '2019-02-29' (day is out of range for month)"),
+    ("design: grid\nparameters: {target.net_of_imports: [true, maybe]}\n", "parameters.target.net_of_imports",
+     "true or false"),
+    ("design: grid\nparameters: {wind.w.capacity_mw: [50, -5]}\n", None, None),
     ("design: weather-years\nyears: {from: a, to: 3}\n", "years.from", "whole number"),
     ("design: weather-years\nyears: {from: 1, to: 1e9}\n", "years.to", "whole number from 1 to 100,000"),
     ("design: weather-years\nyears: [1, true]\n", "years", "list of weather years"),
@@ -170,9 +174,10 @@ def sweep_text(tmp_path, text, name="s.yaml"):
 def test_malformed_sweep_files(text, key, expected, tmp_path, capsys):
     path = sweep_text(tmp_path, text)
     code = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "1", "--no-report"])
-    err = capsys.readouterr().err.strip()
+    captured = capsys.readouterr()
+    err = captured.err.strip()
     if key is None:  # a value out of range is one failed point, recorded with its error
-        assert code == 1 and "Traceback" not in err
+        assert code == 1 and "Traceback" not in err and f"failed point 1: {path}: wind.w.capacity_mw" in captured.out
         return
     assert code == 2 and len(err.splitlines()) == 1, err
     assert f"s.yaml: {key}: " in err and expected in err

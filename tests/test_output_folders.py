@@ -195,6 +195,7 @@ def test_sweep_point_debris_of_dead_workers_is_cleaned(tmp_path):
     users.write_text("kept")
     Store(tmp_path / "sw").open()
     assert not any(p.exists() for p in [*stale, point_dir]) and users.exists()
+    assert output.owned(store.folder)
 
 
 def test_two_writers_of_one_folder_are_serialised(tmp_path, scenario_file):

@@ -32,7 +32,7 @@ from ..components import FAMILIES
 from ..errors import InputError
 from ..output import folder_name
 from ..scenario import read_yaml
-from ..schema import unknown_key_message
+from ..schema import parse_date, unknown_key_message
 from ..settings import MODES, SECTIONS, TOP
 
 DESIGNS = ("grid", "one-at-a-time", "latin-hypercube", "weather-years")
@@ -110,10 +110,19 @@ def _values(key, values, fail, length=None):
     # failed point (recorded with its error), as a value the model cannot solve is.
     param = _declared(key)
     for v in values:
-        if param is not None and param.kind in ("number", "integer") and not _is_number(v):
-            fail(f"parameters.{key}", f"expected numbers, {param.expected()}; got {v!r}")
         if isinstance(v, (list, dict)) and (param is None or param.kind != "profile"):
             fail(f"parameters.{key}", f"expected single values, got {v!r}")
+        if param is None:
+            continue
+        if param.kind in ("number", "integer") and not _is_number(v):
+            fail(f"parameters.{key}", f"expected numbers, {param.expected()}; got {v!r}")
+        if param.kind == "bool" and not isinstance(v, bool):
+            fail(f"parameters.{key}", f"expected true or false, got {v!r}")
+        if param.kind == "date":
+            try:
+                parse_date(v, param, None, None)
+            except InputError as e:
+                fail(f"parameters.{key}", e.message)
     return values
 
 

@@ -47,7 +47,7 @@ def tasks_for(sweep, folder: Path) -> tuple[list[dict], list[dict]]:
         # One HiGHS thread a worker: the cores go to parallel points instead.
         overrides = [("solver.threads", 1), *sweep.fixed.items(), *params.items()]
         try:
-            sc = scenario.load(sweep.base, overrides)
+            sc = scenario.load(sweep.base, overrides, source=str(sweep.path))
         except InputError as e:
             key = hashlib.sha256(json.dumps([str(sweep.base), overrides], default=str).encode()).hexdigest()[:16]
             bad.append({"index": i, "hash": key, "parameters": params, "status": "failed", "error": str(e),
