@@ -79,14 +79,16 @@ def check(target) -> Path:
     return target
 
 
-def prepare(target) -> Path:
+def prepare(target, create=False) -> Path:
     """Before a long solve: refuse what may not be replaced (exit 2), recover what a crash left,
-    and make sure the folder can be written (ResourceError, exit 1)."""
+    and make sure the folder can be written (ResourceError, exit 1). Writes nothing that stays,
+    unless ``create``: then the folders above ``target`` are made."""
     target = Path(target)
-    parent = _parent(target)
-    with _locked(parent, wait=False) as held:
-        if held:  # else another writer is swapping here, and the swap at the end tidies anyway
-            _tidy(parent, target.name)
+    parent = _parent(target, create)
+    if parent == target.absolute().parent:
+        with _locked(parent, wait=False) as held:
+            if held:  # else another writer is swapping here, and the swap at the end tidies anyway
+                _tidy(parent, target.name)
     check(target)
     try:
         probe = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", suffix=f"-{_tag()}", dir=parent))
@@ -103,7 +105,7 @@ def prepare(target) -> Path:
 def claim(folder, kind: str) -> Path:
     """A folder the tool keeps and adds to (a sweep, a comparison): checked, created, stamped,
     and cleared of what dead processes left in it."""
-    folder = prepare(folder)
+    folder = prepare(folder, create=True)
     try:
         folder.mkdir(exist_ok=True)
         if not owned(folder):
@@ -124,7 +126,7 @@ def clean(folder):
 @contextmanager
 def atomic_dir(target, kind="run"):
     """Yield a temporary folder beside ``target``; on success it replaces ``target`` whole."""
-    target = prepare(target)
+    target = prepare(target, create=True)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", suffix=f"-{_tag()}", dir=target.parent))
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; results are for sharing
@@ -252,12 +254,16 @@ def _locked(folder: Path, wait=True):
         os.close(fd)
 
 
-def _parent(target: Path) -> Path:
+def _parent(target: Path, create: bool) -> Path:
+    """The folder ``target`` goes in, made if ``create``; else its nearest existing ancestor."""
     parent = target.absolute().parent
+    existing = next(p for p in (parent, *parent.parents) if p.exists())
+    if not existing.is_dir():
+        raise InputError(target, None, f"{existing} is a file, not a folder")
+    if not create:
+        return existing
     try:
         parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise InputError(target, None, f"{parent} is a file, not a folder") from None
     except OSError as e:
         raise _cannot_write(target, e) from None
     return parent

@@ -243,3 +243,12 @@ def test_a_full_disk_while_writing_keeps_the_earlier_results(tmp_path, capsys, s
     err = refused(capsys, [str(scenario_file), "--out", str(out)], code=1)
     assert "No space left on device" in err
     assert (out / "summary.json").read_bytes() == before and hidden(tmp_path) == []
+
+
+def test_an_input_error_found_while_solving_leaves_no_folder(tmp_path, capsys):
+    """A missing profile file shows only when the model is built, after the folder was checked:
+    the check must not have made the folders above it."""
+    data = with_key("wind.w.availability", {"file": "none.csv", "column": "wind"})
+    out = tmp_path / "a" / "b" / "out"
+    assert "profile file not found" in refused(capsys, [str(write_scenario(tmp_path, data)), "--out", str(out)])
+    assert not (tmp_path / "a").exists()
