@@ -34,7 +34,8 @@ def _parse_set(items):
         try:
             pairs.append((key.strip(), yaml_text.load(text)))
         except (yaml.YAMLError, ValueError) as e:
-            raise InputError("--set", key, f"cannot read the value {text[:60]!r}{yaml_text.problem(e)}") from None
+            what = f"cannot read the value {text[:60]!r}{yaml_text.problem(e)}"
+            raise InputError("--set", key, what) from None
     return pairs
 
 
@@ -133,7 +134,8 @@ def _check_scheduler(address: str):
         scheme, location = parse_address(address)
         host, port = parse_host_port(location)
     except (ValueError, TypeError):
-        raise InputError("--scheduler", None, f"expected an address such as tcp://10.0.0.5:8786, got {address!r}") from None
+        raise InputError("--scheduler", None, "expected an address such as tcp://10.0.0.5:8786, "
+                         f"got {address!r}") from None
     if scheme not in ("tcp", "tls"):
         return  # other transports (inproc, ucx) are Dask's to check
     try:
@@ -198,10 +200,11 @@ def cmd_target_curve(argv):
     args = p.parse_args(argv)
     finite = all(math.isfinite(x) for x in (args.start, args.stop, args.step))
     if not finite or args.step <= 0 or args.stop < args.start:
-        raise InputError("--from/--to/--step", "", "expected finite numbers (TWh), --from <= --to and a positive "
-                         f"--step; got {args.start:g}, {args.stop:g}, {args.step:g}")
+        raise InputError("--from/--to/--step", "", "expected finite numbers (TWh), --from <= --to and a "
+                         f"positive --step; got {args.start:g}, {args.stop:g}, {args.step:g}")
     if (args.stop - args.start) / args.step >= MAX_LEVELS:
-        raise InputError("--from/--to/--step", "", f"gives more than {MAX_LEVELS} target levels; take a larger --step")
+        raise InputError("--from/--to/--step", "", f"gives more than {MAX_LEVELS} target levels; take a "
+                         "larger --step")
     from . import output, target_curve
 
     overrides = _parse_set(args.set)

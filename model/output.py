@@ -50,7 +50,8 @@ def owned(folder: Path) -> bool:
     """Whether ``folder`` carries the stamp this tool writes."""
     stamp = Path(folder) / MARKER
     try:
-        return stamp.is_file() and not stamp.is_symlink() and stamp.read_text(encoding="utf-8").startswith(_STAMP)
+        return (stamp.is_file() and not stamp.is_symlink()
+                and stamp.read_text(encoding="utf-8").startswith(_STAMP))
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -74,8 +75,13 @@ def check(target) -> Path:
         refuse("holds the working directory")
     if target.exists() and not target.is_dir():
         refuse("is a file, not a results folder")
-    if target.is_dir() and not owned(target) and any(target.iterdir()):
-        refuse(f"exists and was not written by this tool (it has no {MARKER} stamp); nothing was changed")
+    try:
+        foreign = target.is_dir() and not owned(target) and any(target.iterdir())
+    except OSError as e:
+        refuse(f"cannot be read ({e.strerror})")
+    if foreign:
+        refuse(f"exists and was not written by this tool (it has no {MARKER} stamp; an older version "
+               "of the tool wrote none either); nothing was changed")
     return target
 
 
@@ -85,10 +91,13 @@ def prepare(target, create=False) -> Path:
     unless ``create``: then the folders above ``target`` are made."""
     target = Path(target)
     parent = _parent(target, create)
-    if parent == target.absolute().parent:
-        with _locked(parent, wait=False) as held:
-            if held:  # else another writer is swapping here, and the swap at the end tidies anyway
-                _tidy(parent, target.name)
+    try:
+        if parent == target.absolute().parent:
+            with _locked(parent, wait=False) as held:
+                if held:  # else another writer is swapping here, and the swap at the end tidies anyway
+                    _tidy(parent, target.name)
+    except OSError as e:
+        raise _cannot_write(target, e) from None
     check(target)
     try:
         probe = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", suffix=f"-{_tag()}", dir=parent))
@@ -118,9 +127,11 @@ def claim(folder, kind: str) -> Path:
 def clean(folder):
     """Remove what dead processes left in ``folder`` (``.*.tmp-*`` files and folders)."""
     folder = Path(folder)
-    if folder.is_dir():
+    try:
         with _locked(folder):
             _tidy(folder, None)
+    except OSError as e:
+        raise _cannot_write(folder, e) from None
 
 
 @contextmanager
@@ -271,7 +282,8 @@ def _parent(target: Path, create: bool) -> Path:
 
 def _cannot_write(target: Path, e: OSError) -> ResourceError:
     reason = e.strerror or str(e)
-    return ResourceError(target, f"cannot write the results: {reason}; earlier results, if any, are as they were")
+    return ResourceError(target, f"cannot write the results: {reason}; earlier results, if any, are as "
+                         "they were")
 
 
 def _umask() -> int:

@@ -85,7 +85,8 @@ class ProfileStore:
         except FileNotFoundError:
             raise InputError(file_of(key), f"{key}.file", f"profile file not found: {path}") from None
         except OSError as e:  # a name too long, a folder that cannot be entered...
-            raise InputError(file_of(key), f"{key}.file", f"cannot read {str(path)[:120]}: {e.strerror}") from None
+            raise InputError(file_of(key), f"{key}.file",
+                             f"cannot read {str(path)[:120]}: {e.strerror}") from None
         cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
         cached = _TABLES.get(cache_key)
         if cached is not None:

@@ -97,7 +97,8 @@ def _range_text(lo, hi, below_max=False, above_min=False):
 def _number(value, param, file, key):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         hint = ""
-        if isinstance(value, str) and re.match(r"\s*[-+]?[0-9.][0-9.,_]*\s*[^\W\d_]", value) and param.unit != "-":
+        with_unit = isinstance(value, str) and re.match(r"\s*[-+]?[0-9.][0-9.,_]*\s*[^\W\d_]", value)
+        if with_unit and param.unit != "-":
             hint = f"; give a plain number in {param.unit}, without its unit"
         raise InputError(file, key, f"expected {param.expected()}, got {value!r}{hint}")
     x = float(value)

@@ -76,7 +76,8 @@ _Loader.add_implicit_resolver(
 
 def _text_key(key, node):
     if not isinstance(key, str):
-        raise ConstructorError(None, None, f"keys must be text, got {key!r} (put it in quotes)", node.start_mark)
+        raise ConstructorError(None, None, f"keys must be text, got {key!r} (put it in quotes)",
+                               node.start_mark)
 
 
 def _check_graph(root):

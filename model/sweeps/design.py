@@ -68,7 +68,8 @@ def load(path) -> Sweep:
         fail("base", "expected the path of the base scenario file")
     base = (path.parent / raw["base"]).resolve()
     if not base.is_file():
-        fail("base", f"{'expected a scenario file, got the folder' if base.is_dir() else 'file not found:'} {base}")
+        fail("base", f"expected a scenario file, got the folder {base}" if base.is_dir()
+             else f"file not found: {base}")
     design = raw.get("design")
     if design not in DESIGNS:
         fail("design", f"expected one of {', '.join(DESIGNS)}, got {design!r}")
