@@ -72,7 +72,7 @@ def check(target) -> Path:
     if target.is_symlink():
         refuse("is a symbolic link, not a results folder")
     if here == target.resolve() or here.is_relative_to(target.resolve()):
-        refuse("holds the working directory")
+        refuse(f"holds the working directory, {here}")
     if target.exists() and not target.is_dir():
         refuse("is a file, not a results folder")
     try:
@@ -187,7 +187,11 @@ def _swap(tmp: Path, target: Path) -> Path | None:
         return tmp
     old = target.with_name(f".{target.name}.old-{_tag()}")
     os.rename(target, old)  # a crash here leaves no folder at the name: _tidy puts old back
-    os.rename(tmp, target)
+    try:
+        os.rename(tmp, target)
+    except OSError:
+        os.rename(old, target)
+        raise
     return old
 
 
