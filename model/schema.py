@@ -18,6 +18,7 @@ from typing import Any
 from .errors import InputError
 
 REQUIRED = object()
+LARGEST = 1e12  # above every capacity, energy or price in CNY a scenario holds; 1e308 overflows the LP
 
 PROFILE_KINDS = {
     "availability": "a fraction of capacity in [0, 1]",
@@ -104,6 +105,9 @@ def _number(value, param, file, key):
     x = float(value)
     if not math.isfinite(x):
         raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+    if abs(x) > LARGEST:
+        raise InputError(file, key, f"expected {param.expected()}, got {value!r}: beyond ±{LARGEST:g}, "
+                         "no planning figure, and the solver's arithmetic would overflow")
     if (param.min is not None and (x < param.min or (param.above_min and x == param.min))) or (
         param.max is not None and (x > param.max or (param.below_max and x == param.max))
     ):
@@ -229,7 +233,7 @@ def _profile_number(value, param, file, key):
 
 
 def profile_bounds(kind):
-    return {"availability": (0.0, 1.0), "shape": (0.0, math.inf), "price": (-math.inf, math.inf),
+    return {"availability": (0.0, 1.0), "shape": (0.0, LARGEST), "price": (-LARGEST, LARGEST),
             "temperature": (-90.0, 60.0)}[kind]
 
 
