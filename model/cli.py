@@ -25,6 +25,13 @@ MAX_LEVELS = 1000  # target levels of one curve: each is a solve
 SUBCOMMANDS = ("validate", "sweep", "report", "compare", "target-curve", "schema")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors in one line like every other input error (exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} -h)\n")
+
+
 def _parse_set(items):
     pairs = []
     for item in items or ():
@@ -40,7 +47,7 @@ def _parse_set(items):
 
 
 def _run_parser():
-    p = argparse.ArgumentParser(prog="run.py", description="Solve one scenario of the Hexi clean-power model. "
+    p = _Parser(prog="run.py", description="Solve one scenario of the Hexi clean-power model. "
                                 f"Other commands: {', '.join(SUBCOMMANDS)} (run.py COMMAND -h).")
     p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO),
                    help=f"scenario YAML file (default: {DEFAULT_SCENARIO})")
@@ -82,7 +89,7 @@ def cmd_run(argv):
 
 
 def cmd_validate(argv):
-    p = argparse.ArgumentParser(prog="run.py validate", description="Check scenario files and their "
+    p = _Parser(prog="run.py validate", description="Check scenario files and their "
                                 "profiles without solving.")
     p.add_argument("scenarios", nargs="+")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a scenario key, as for a run")
@@ -103,7 +110,7 @@ def cmd_validate(argv):
 
 
 def cmd_sweep(argv):
-    p = argparse.ArgumentParser(prog="run.py sweep", description="Run a batch of variants of a scenario "
+    p = _Parser(prog="run.py sweep", description="Run a batch of variants of a scenario "
                                 "(see scenarios/sweeps/). Finished points are kept: running the same command "
                                 "again runs only the missing ones.")
     p.add_argument("sweep", help="sweep file (YAML)")
@@ -147,7 +154,7 @@ def _check_scheduler(address: str):
 
 
 def cmd_report(argv):
-    p = argparse.ArgumentParser(prog="run.py report", description="Write the meeting report (HTML with "
+    p = _Parser(prog="run.py report", description="Write the meeting report (HTML with "
                                 "charts, Excel tables) of a run or sweep results folder.")
     p.add_argument("folder", help="results/<run> or results/sweeps/<sweep>")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -174,7 +181,7 @@ def format_sweep(out) -> str:
 
 
 def cmd_compare(argv):
-    p = argparse.ArgumentParser(prog="run.py compare", description="Compare several runs side by side: charts, "
+    p = _Parser(prog="run.py compare", description="Compare several runs side by side: charts, "
                                 "HTML and Excel in one folder.")
     p.add_argument("runs", nargs="+", help="run folders, results/<name>")
     p.add_argument("--out", default=str(Path("results") / "compare"), help="folder (default: results/compare)")
@@ -187,7 +194,7 @@ def cmd_compare(argv):
 
 
 def cmd_target_curve(argv):
-    p = argparse.ArgumentParser(prog="run.py target-curve", description="Least cost and marginal cost of the "
+    p = _Parser(prog="run.py target-curve", description="Least cost and marginal cost of the "
                                 "export target against its level, re-solving one built model.")
     p.add_argument("scenario")
     p.add_argument("--from", dest="start", type=float, default=20.0, help="lowest target, TWh (default 20)")
@@ -222,7 +229,7 @@ def cmd_target_curve(argv):
 
 
 def cmd_schema(argv):
-    argparse.ArgumentParser(prog="run.py schema", description="Print the scenario parameter reference "
+    _Parser(prog="run.py schema", description="Print the scenario parameter reference "
                             "(Markdown).").parse_args(argv)
     from .components import FAMILIES
     from .schema import reference_table

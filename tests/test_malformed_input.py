@@ -229,3 +229,12 @@ def test_text_in_excel_cells_is_never_a_formula(tmp_path):
     assert all(c.data_type != "f" for c in cells)
     assert [c.value for c in cells if c.column == 1] == ["=HYPERLINK(\"http://x\")", "=1+1", "+SUM(A1)", "@x",
                                                          "-2", "plain"]
+
+
+@pytest.mark.parametrize("argv", [["--mode", "foo"], ["validate", "x.yaml", "--set", "-=1"],
+                                  ["sweep", "s.yaml", "--workers", "many"]])
+def test_option_errors_are_one_line(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err.strip()
+    assert exit_.value.code == 2 and len(err.splitlines()) == 1 and err.startswith("error: run.py")

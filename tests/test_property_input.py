@@ -113,7 +113,10 @@ def _no_hang():
 def _outcome(argv) -> tuple[int, list[str], str]:
     err, out = io.StringIO(), io.StringIO()
     with _no_hang(), contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-        code = main(argv)
+        try:
+            code = main(argv)
+        except SystemExit as e:  # argparse's own errors (a --set value that looks like an option)
+            code = e.code
     lines = [line for line in err.getvalue().splitlines() if not line.startswith("warning: ")]
     return code, lines, out.getvalue()
 
