@@ -18,7 +18,7 @@ import pandas as pd
 
 from .charts import style
 from .errors import InputError
-from .output import atomic_dir
+from .output import atomic_dir, claim
 
 REPORT = "report"
 
@@ -184,11 +184,21 @@ def _excel(path: Path, tables: list):
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for caption, df in tables:
             df.to_excel(xl, sheet_name=caption[:31], index=False)
+            _as_text(xl.book[caption[:31]])
+
+
+def _as_text(sheet):
+    """openpyxl makes any text that starts with '=' a formula; names, descriptions and error
+    messages come from users' files, so every cell is kept as the text it is."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _write(folder: Path, lang: str, title: str, answer: str, tables: list, draw, note: str) -> dict:
     target = folder / REPORT
-    with atomic_dir(target) as tmp:
+    with atomic_dir(target, "report") as tmp:
         charts = draw(tmp / "charts")
         (tmp / f"report_{lang}.html").write_text(_html(title, answer, tables, charts, note, lang), encoding="utf-8")
         _excel(tmp / f"report_{lang}.xlsx", tables)
@@ -277,8 +287,7 @@ def compare_report(run_dirs, out, lang="zh") -> dict:
     value = style.energy(counted[best], lang)
     answer = (f"{len(run_dirs)}个情景中，{names[best]}外送电量最高（{value:.1f}亿千瓦时）。" if zh else
               f"Of {len(run_dirs)} scenarios, {names[best]} exports most ({value:.2f} TWh).")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = claim(Path(out), "compare")
     return _write(out, lang, "情景比较" if zh else "Scenario comparison", answer,
                   [("情景比较" if zh else "Comparison", table)],
                   lambda charts: draw_comparison(run_dirs, charts, lang),

@@ -18,7 +18,8 @@ TOP = {
 TIME = {
     "start": Param("date", "2019-01-01", "First modelled hour, 00:00 local time (Asia/Shanghai).",
                    kind="date", structural=True),
-    "hours": Param("h", 8760, "Number of modelled hours.", kind="integer", min=1, structural=True),
+    "hours": Param("h", 8760, "Number of modelled hours (at most ten years).", kind="integer", min=1,
+                   max=87840, structural=True),
     "segments_per_day": Param("-", None, "Time aggregation for fast exploratory runs: merge each day's "
                               "hours into this many segments of adjacent hours, chosen by tsam from the "
                               "run's profiles; every day is kept, so storage and seasons stay linked "
@@ -57,7 +58,7 @@ SOLVER = {
     "method": Param("-", "choose", "HiGHS LP method.", kind="choice",
                     choices=("choose", "simplex", "ipm", "pdlp"), structural=True),
     "time_limit_s": Param("s", 3600.0, "Solver time limit.", min=0),
-    "threads": Param("-", 0, "HiGHS threads (0: HiGHS decides).", kind="integer", min=0),
+    "threads": Param("-", 0, "HiGHS threads (0: HiGHS decides).", kind="integer", min=0, max=256),
     "presolve": Param("-", "auto", "HiGHS presolve. auto: off for the simplex methods (choose, simplex), "
                       "which solved the bundled years in half the time without it, since it barely "
                       "shrinks these LPs (bench/bench_solver.py); on for ipm and pdlp.", kind="choice",

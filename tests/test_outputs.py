@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from model import checks, results
+from model.errors import ResourceError
 from model.pipeline import run
 from tests.conftest import ROOT, base, coal, flat_demand, write_scenario
 
@@ -66,7 +67,7 @@ def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
         raise OSError("disk full")
     monkeypatch.setattr(results, "write_run", broken)
     out = tmp_path / "out"
-    with pytest.raises(OSError):
+    with pytest.raises(ResourceError, match="disk full"):
         run(write_scenario(tmp_path, CASE), out=out)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
