@@ -7,10 +7,15 @@
   this row is the target price: what one more MWh of target costs (CNY/MWh).
 - plan: target mode in which new capacity is a decision too (model/expansion.py); the target
   price is then the marginal cost of the target including investment.
-- max-export: the export ceiling, lexicographically. Stage 1 minimises
-  -export + 2 * imports + 4 * unserved (MWh); the weights above 1 make sure neither importing nor
-  shedding local load is ever traded for export. Stage 2 keeps stage 1's optimum and minimises
-  cost, so the dispatch is the cheapest among those with the most export.
+- max-export: the export ceiling, lexicographically, in three stages.
+  Stage 0 minimises the local load not served: sum_t w_t (Bus-unserved + Heating-unserved)
+  (MWh and MWh_th), and keeps it at its least (0 when the system can serve its load), so no
+  local load, clean heating included, is ever shed for export, whatever storage losses it
+  would save. Stage 1 maximises export in the target's own measure (export less imports when
+  target.net_of_imports, as System-export_target counts it), so the ceiling and target mode
+  measure the same thing. Stage 2 keeps both optima and minimises cost: the dispatch is the
+  cheapest among those that serve all load and export the most.
+  Each stage keeps the one before within LEXICOGRAPHIC_TOLERANCE (model/solve.py).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import numpy as np
 
 from .lp import linear
 
-STAGE_ONE_WEIGHTS = {"export": -1.0, "import": 2.0, "unserved": 4.0}
+LOCAL_LOAD_ROLES = ("unserved", "heat_unserved")
 
 
 def target_mwh(ctx) -> float:
@@ -50,11 +55,17 @@ def build(lp, ctx):
     lp.con("System-export_target", ["system"], body, ">=", target_mwh(ctx), hourly=False)
 
 
-def stage_one_cost(lp) -> np.ndarray:
-    """The max-export objective as a cost vector over the compiled columns."""
+def _cost(lp, weights: dict) -> np.ndarray:
     c = np.zeros(lp.compiled.shape[1])
-    for role, weight in STAGE_ONE_WEIGHTS.items():
+    for role, weight in weights.items():
         for b in lp.blocks(role):
             keep = b.cols >= 0
             c[b.cols[keep]] += weight * np.broadcast_to(lp.weights, b.cols.shape)[keep]
     return c
+
+
+def max_export_stages(lp, ctx) -> list[tuple[str, np.ndarray]]:
+    """The lexicographic stages of max-export before the least-cost one: (label, cost vector)."""
+    return [("stage 0 of max-export (serve all local load)", _cost(lp, {r: 1.0 for r in LOCAL_LOAD_ROLES})),
+            ("stage 1 of max-export (most export, as the target counts it)",
+             _cost(lp, {role: -sign for role, sign in target_roles(ctx).items()}))]

@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from . import modes, network
+from .components import curtailment
 from .profiles import TIME_COLUMN
 from .report import Report
 from .scenario import set_key
@@ -25,9 +26,11 @@ MWH_PER_YI_KWH = 1e5  # 1 亿千瓦时 = 1e8 kWh
 
 def collect(built, sol) -> Report:
     rep = Report(built.ctx.n)
+    curtailment.split(built, sol)
     for f in built.families:
         f.report(sol, built.data[f.key], built.ctx, rep)
     network.report(sol, built.ctx, rep)
+    curtailment.report(sol, built, rep)
     return rep
 
 

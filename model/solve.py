@@ -92,15 +92,18 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
     """Solve an LP already handed to ``h``."""
     t0 = time.perf_counter()
     if ctx.mode == "max-export":
-        c1 = modes.stage_one_cost(lp)
-        n = len(c1)
+        n = lp.compiled.shape[1]
         idx = np.arange(n, dtype=np.int32)
-        h.changeColsCost(n, idx, c1)
-        _run(h, lp, "in stage 1 of max-export (most export) ")
-        z1 = h.getInfo().objective_function_value
-        nz = np.flatnonzero(c1).astype(np.int32)
-        h.addRow(-highspy.kHighsInf, z1 + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z1)), len(nz), nz, c1[nz])
+        for label, cost in modes.max_export_stages(lp, ctx):
+            h.changeColsCost(n, idx, cost)
+            h.changeObjectiveOffset(0.0)
+            _run(h, lp, f"in {label} ")
+            z = h.getInfo().objective_function_value
+            nz = np.flatnonzero(cost).astype(np.int32)
+            if nz.size:  # keep this stage's optimum in the next ones
+                h.addRow(-highspy.kHighsInf, z + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z)), len(nz), nz, cost[nz])
         h.changeColsCost(n, idx, lp.compiled.c)
+        h.changeObjectiveOffset(lp.compiled.offset)
         _run(h, lp, "in stage 2 of max-export (least cost) ")
     else:
         _run(h, lp, "")

@@ -92,16 +92,19 @@ def test_max_export_is_the_ceiling_at_least_cost(solve):
     np.testing.assert_allclose(hourly(r, "Coal-p[c]"), [50, 100], atol=1e-4)
 
 
-def test_max_export_never_imports_to_export(solve):
+def test_max_export_ceiling_is_net_of_imports(solve):
     """Demand 30 MW and imports at 10 CNY/MWh. h1: wind 50 + coal 100 - 30 fills the 100 MW line;
-    h2: coal 100 - 30 = 70. Importing 30 MW in h2 would add 30 MWh of export, but the city's
-    ceiling must not count provincial power: max export 170 MWh, no imports."""
+    h2: coal 100 - 30 = 70. Importing 30 MW in h2 adds 30 MWh of export and 30 of imports: the
+    city's ceiling, measured as the target measures it (net of imports), is 170 MWh either way.
+    Stage 2 may then pass provincial power through where it is cheaper (here it earns 100 - 10),
+    but every MWh imported is matched by one more exported: net export stays 170."""
     data = _target_case(penalty=2000)
     data["demand"] = {"d": flat_demand(30)}
     data["imports"] = {"grid": {"capacity_mw": 50, "price_cny_per_mwh": 10}}
     s = solve(data, mode="max-export").summary
-    assert s["export_mwh"] == pytest.approx(170)
-    assert s["import_mwh"] == pytest.approx(0, abs=1e-4)
+    assert s["net_export_mwh"] == pytest.approx(170, abs=1e-4)
+    assert s["target_counted_mwh"] == pytest.approx(170, abs=1e-4)
+    assert s["export_mwh"] == pytest.approx(170 + s["import_mwh"], abs=1e-4)
 
 
 def test_imports_do_not_count_toward_the_target(solve):

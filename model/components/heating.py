@@ -107,7 +107,8 @@ class Heating(Family):
     def build(self, lp, d, ctx):
         p = lp.var("Heating-p", d.units, 0.0, d.p_max)
         soc = lp.var("Heating-soc", d.units, 0.0, (d.store + d.build["storage"])[:, None])
-        short = lp.var("Heating-unserved", d.units, 0.0, cost=ctx.values["system"]["voll_cny_per_mwh"])
+        short = lp.var("Heating-unserved", d.units, 0.0, cost=ctx.values["system"]["voll_cny_per_mwh"],
+                       role="heat_unserved")
         prev, keep, w = stepping(ctx, d.units, d.loss)
         cop = dict(zip(d.units, d.cop.tolist()))
         lp.con("Heating-heat_balance", d.units, lambda u, t: linear(
