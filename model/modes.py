@@ -26,6 +26,15 @@ from .lp import linear
 
 LOCAL_LOAD_ROLES = ("unserved", "heat_unserved")
 
+# The tie-break stage (every mode). Surplus wind and PV cost nothing, so an optimum may use it or
+# curtail it: it can be drawn into heat stores and batteries only to be lost, and the optimum is
+# no dearer. The rule: among the optima (kept within LEXICOGRAPHIC_TOLERANCE of the least cost),
+# the one that draws the least electricity into stores and boilers (sum_t w_t of storage charge
+# and clean-heating draw), so no energy is drawn only to be lost and curtailment is what is
+# really surplus. Prices, the target price and reduced costs stay those of the least-cost stage
+# (any primal optimum pairs with any dual optimum in an LP).
+TIE_BREAK_ROLES = ("flexible_draw",)
+
 
 def target_mwh(ctx) -> float:
     return ctx.values["target"]["export_twh"] * 1e6 * ctx.year_fraction
@@ -62,6 +71,10 @@ def _cost(lp, weights: dict) -> np.ndarray:
             keep = b.cols >= 0
             c[b.cols[keep]] += weight * np.broadcast_to(lp.weights, b.cols.shape)[keep]
     return c
+
+
+def tie_break_cost(lp) -> np.ndarray:
+    return _cost(lp, {r: 1.0 for r in TIE_BREAK_ROLES})
 
 
 def max_export_stages(lp, ctx) -> list[tuple[str, np.ndarray]]:

@@ -107,15 +107,44 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
         _run(h, lp, "in stage 2 of max-export (least cost) ")
     else:
         _run(h, lp, "")
-    solve_s = time.perf_counter() - t0
     sol = h.getSolution()
     n_row = lp.compiled.shape[0]
     solution = Solution(lp, np.asarray(sol.col_value), np.asarray(sol.row_dual)[:n_row],
                         np.asarray(sol.col_dual), h.getInfo().objective_function_value,
                         h.modelStatusToString(h.getModelStatus()))
+    solution.x = _tie_break(h, lp, solution)
+    solve_s = time.perf_counter() - t0
     if h.getNumRow() > n_row:  # leave the model as it was handed over, for the next point
         h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
     return solution, solve_s
+
+
+def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.ndarray:
+    """The primal of the tie-break stage (modes.TIE_BREAK_ROLES): the least-cost optimum that draws
+    the least into stores and boilers. Simplex from the optimal basis; duals are kept from before."""
+    cost = modes.tie_break_cost(lp)
+    nz_t = np.flatnonzero(cost).astype(np.int32)
+    if not nz_t.size:
+        return solution.x
+    c = lp.compiled.c
+    n = len(c)
+    idx = np.arange(n, dtype=np.int32)
+    z = float(c @ solution.x)
+    nz = np.flatnonzero(c).astype(np.int32)
+    h.addRow(-highspy.kHighsInf, z + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z)), len(nz), nz, c[nz])
+    method = h.getOptionValue("solver")
+    method = method[1] if isinstance(method, tuple) else method
+    h.setOptionValue("solver", "simplex")
+    h.changeColsCost(n, idx, cost)
+    h.changeObjectiveOffset(0.0)
+    try:
+        _run(h, lp, "in the tie-break stage (least drawn into stores) ")
+        x = np.asarray(h.getSolution().col_value)
+    finally:
+        h.changeColsCost(n, idx, c)
+        h.changeObjectiveOffset(lp.compiled.offset)
+        h.setOptionValue("solver", method)
+    return x
 
 
 def diagnose(h: highspy.Highs, lp: LinearProgram, status) -> str:

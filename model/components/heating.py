@@ -105,7 +105,7 @@ class Heating(Family):
                     col("tariff_cny_per_mwh"), boiler, allowed_share, build, cost)
 
     def build(self, lp, d, ctx):
-        p = lp.var("Heating-p", d.units, 0.0, d.p_max)
+        p = lp.var("Heating-p", d.units, 0.0, d.p_max, role="flexible_draw")
         soc = lp.var("Heating-soc", d.units, 0.0, (d.store + d.build["storage"])[:, None])
         short = lp.var("Heating-unserved", d.units, 0.0, cost=ctx.values["system"]["voll_cny_per_mwh"],
                        role="heat_unserved")

@@ -77,7 +77,7 @@ class Storage(Family):
 
     def build(self, lp, d, ctx):
         N = self.name
-        c = lp.var(f"{N}-charge", d.units, 0.0, d.p_in)
+        c = lp.var(f"{N}-charge", d.units, 0.0, d.p_in, role="flexible_draw")
         x = lp.var(f"{N}-discharge", d.units, 0.0, d.p_out, cost=d.cost[:, None])
         soc = lp.var(f"{N}-soc", d.units, 0.0, d.energy)
         prev, keep, w = stepping(ctx, d.units, d.loss)
