@@ -94,14 +94,7 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
     if ctx.mode == "max-export":
         n = lp.compiled.shape[1]
         idx = np.arange(n, dtype=np.int32)
-        for label, cost in modes.max_export_stages(lp, ctx):
-            h.changeColsCost(n, idx, cost)
-            h.changeObjectiveOffset(0.0)
-            _run(h, lp, f"in {label} ")
-            z = h.getInfo().objective_function_value
-            nz = np.flatnonzero(cost).astype(np.int32)
-            if nz.size:  # keep this stage's optimum in the next ones
-                h.addRow(-highspy.kHighsInf, z + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z)), len(nz), nz, cost[nz])
+        _max_export_stages(h, lp, ctx)
         h.changeColsCost(n, idx, lp.compiled.c)
         h.changeObjectiveOffset(lp.compiled.offset)
         _run(h, lp, "in stage 2 of max-export (least cost) ")
@@ -112,11 +105,49 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
     solution = Solution(lp, np.asarray(sol.col_value), np.asarray(sol.row_dual)[:n_row],
                         np.asarray(sol.col_dual), h.getInfo().objective_function_value,
                         h.modelStatusToString(h.getModelStatus()))
-    solution.x = _tie_break(h, lp, solution)
-    solve_s = time.perf_counter() - t0
-    if h.getNumRow() > n_row:  # leave the model as it was handed over, for the next point
+    solution.energy_row_dual = _energy_prices(h, lp, solution) if h.getNumRow() == n_row else None
+    solution.x = _tie_break(h, lp, solution)  # within max-export's stages, which it keeps
+    if h.getNumRow() > n_row:  # leave the model as it was handed over
         h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
+    solution.ceiling_mwh = _ceiling(h, lp, ctx, solution)
+    solve_s = time.perf_counter() - t0
     return solution, solve_s
+
+
+def _max_export_stages(h: highspy.Highs, lp: LinearProgram, ctx) -> float:
+    """Run max-export's stages 0 and 1 (modes.max_export_stages), each kept by an added row;
+    returns the ceiling, in the target's measure (MWh). The caller restores costs and rows."""
+    n = lp.compiled.shape[1]
+    idx = np.arange(n, dtype=np.int32)
+    z = 0.0
+    for label, cost in modes.max_export_stages(lp, ctx):
+        h.changeColsCost(n, idx, cost)
+        h.changeObjectiveOffset(0.0)
+        _run(h, lp, f"in {label} ")
+        z = h.getInfo().objective_function_value
+        nz = np.flatnonzero(cost).astype(np.int32)
+        if nz.size:  # keep this stage's optimum in the next ones
+            h.addRow(-highspy.kHighsInf, z + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z)), len(nz), nz, cost[nz])
+    return -z
+
+
+def _ceiling(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution):
+    """When a target or plan run falls short: the most it could export as the target counts it,
+    serving all local load, at any cost (max-export's stages on the same model); else None."""
+    if "System-shortfall" not in lp.vars or solution.value("System-shortfall")[0] <= 1e-6 * max(1.0, modes.target_mwh(ctx)):
+        return None
+    n_row, n = lp.compiled.shape
+    method = h.getOptionValue("solver")
+    method = method[1] if isinstance(method, tuple) else method
+    h.setOptionValue("solver", "simplex")
+    try:
+        return _max_export_stages(h, lp, ctx)
+    finally:
+        if h.getNumRow() > n_row:
+            h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.compiled.c)
+        h.changeObjectiveOffset(lp.compiled.offset)
+        h.setOptionValue("solver", method)
 
 
 def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.ndarray:
@@ -141,10 +172,33 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.nd
         _run(h, lp, "in the tie-break stage (least drawn into stores) ")
         x = np.asarray(h.getSolution().col_value)
     finally:
+        h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
         h.changeColsCost(n, idx, c)
         h.changeObjectiveOffset(lp.compiled.offset)
         h.setOptionValue("solver", method)
     return x
+
+
+def _energy_prices(h: highspy.Highs, lp: LinearProgram, solution: Solution):
+    """Row duals without the target's penalty term (None when the penalty plays no part).
+
+    When the target is short, System-shortfall is basic and its penalty P flows into every dual:
+    y = B^-T c_B = B^-T (c_B without P) + B^-T (P e_shortfall). The second part is the target's
+    term (in an hour whose marginal MWh is exported it is P); the first is the marginal cost of
+    energy with the same basis. Read from the optimal basis, before any later stage moves it."""
+    if "System-shortfall" not in lp.vars:
+        return None
+    col = int(lp.vars["System-shortfall"].cols[0])
+    status, basic = h.getBasicVariables()
+    basic = np.asarray(basic)
+    where = np.flatnonzero(basic == col)
+    if col < 0 or not where.size:
+        return None
+    rhs = np.zeros(len(basic))
+    rhs[where[0]] = lp.compiled.c[col]
+    status, term = h.getBasisTransposeSolve(rhs)
+    n_row = lp.compiled.shape[0]
+    return solution.row_dual - np.asarray(term)[:n_row]
 
 
 def diagnose(h: highspy.Highs, lp: LinearProgram, status) -> str:
