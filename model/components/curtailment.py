@@ -148,7 +148,8 @@ def split(built, sol):
     for k, b in enumerate(sol.lp.vars["VRE-p"].units):
         available = [(d.capacity[i] + _added(sol, f, d, i)) * d.availability[i] for f, d, i in members[b]]
         total = np.sum(available, axis=0)
-        used = np.clip(np.divide(pool[k], total, out=np.zeros_like(total), where=total > 1e-9), 0.0, 1.0)
+        # Not clipped: the shares sum to the pool exactly, so a wrong solution shows in the balance check.
+        used = np.divide(pool[k], total, out=np.zeros_like(total), where=total > 1e-9)
         for (f, d, i), a in zip(members[b], available):
             if d.output is None:
                 d.output = np.zeros_like(d.availability)
