@@ -246,6 +246,11 @@ def run_report(run_dir, lang="zh") -> dict:
             if zh else f"Mode {s['mode']}, {s['hours']} hours{merged}, solver status {s['status']}; largest energy-balance "
             f"residual {s['balance_max_abs_mw']:.1e} MW.")
     note += " " + curtailment_note(s, lang)
+    ties = s.get("plan_ties") or {}
+    if ties.get("tied"):
+        note += ((" 规划并列：" + "、".join(t["option"] for t in ties["interchangeable"])
+                  + "可按相同最低成本替代部分已建选项，本方案是多个最低成本方案之一。") if zh else
+                 " Plan tie: " + ties["note"] + ".")
     if s.get("target_price_reason") and s.get("target_price_cny_per_mwh") is None and s.get("target_status") != "no_target":
         note += (" 目标价格：" if zh else " Target price: ") + s["target_price_reason"] + "."
     return _write(run_dir, lang, title, headline(s, monthly, lang), tables,

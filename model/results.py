@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import modes, network
+from . import expansion, modes, network
 from .components import curtailment
 from .profiles import TIME_COLUMN
 from .report import Report
@@ -171,6 +171,7 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "cost_cny": costs,
         "export_revenue_cny": revenue,
         "additions": additions,
+        "plan_ties": expansion.ties(sol, lp) if lp.blocks("investment") else None,
         "mean_price_cny_per_mwh": {b: float(np.average(rep.hourly[f"Bus-price[{b}]"], weights=w)) for b in ctx.buses},
         "weather_year": ctx.values["weather_year"],
         "warnings": list(ctx.profiles.warnings),
@@ -242,6 +243,8 @@ def resolved_scenario(ctx) -> dict:
     raw["name"] = ctx.scenario.name
     for key in ctx.profiles.used:
         set_key(raw, key, {"file": "profiles.parquet", "column": key}, {}, "inputs")
+    for key, value in ctx.inputs.items():  # annual figures scaled by what profiles.parquet does not keep
+        set_key(raw, key, value, {}, "inputs")
     return raw
 
 

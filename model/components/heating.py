@@ -92,6 +92,9 @@ class Heating(Family):
                 raise InputError(ctx.scenario.file_of(key), key, "no hour in the heating season is below "
                                  "base_temperature_c, so the annual heat has nowhere to go")
             hdd = np.maximum(0.0, s["base_temperature_c"] - temp) * ctx.season(*season, ctx.hourly_index)
+            # inputs/ keeps only the run's hours, whose degree hours a re-run takes as its year's
+            ctx.rescale_for_inputs(f"{self.key}.{u}.annual_heat_mwh", s["annual_heat_mwh"], hdd_per_year,
+                                   hdd.sum() * ctx.hours_in_year / len(hdd))
             heat[i] = ctx.steps(s["annual_heat_mwh"] * hdd / hdd_per_year if hdd_per_year > 0 else 0 * hdd)
             allowed = np.ones(24) if s["allowed_hours"] is None else np.array(s["allowed_hours"], dtype=float)
             # Over a merged step, the share of its hours inside the windows: exact in energy.
