@@ -66,7 +66,7 @@ def matrix_holds_availability(values: dict) -> bool:
     used = {}
     for key in POOLED:
         for spec in values[key].values():
-            used.setdefault(groups[spec["bus"]], set()).add(spec["bus"])
+            used.setdefault(groups.get(spec["bus"], spec["bus"]), set()).add(spec["bus"])
     return any(len(b) > 1 for b in used.values())
 
 
