@@ -4,7 +4,10 @@
 - target: add  System-export_target:  sum_t w_t (sum_l Line-flow[l,t] - sum_i Import-p[i,t])
   + System-shortfall >= T  (imports subtracted unless target.net_of_imports is false), with the
   shortfall priced at a penalty, so the target never makes the model infeasible. The dual of
-  this row is the target price: what one more MWh of target costs (CNY/MWh).
+  this row is the target price, what one more MWh of target costs (CNY/MWh), only while the
+  target is met; when it is short the dual is the penalty, which is not a price, and the run
+  reports the target as out of reach (or short), by how much, and the ceiling instead
+  (model/results.py, target_status).
 - plan: target mode in which new capacity is a decision too (model/expansion.py); the target
   price is then the marginal cost of the target including investment.
 - max-export: the export ceiling, lexicographically, in three stages.

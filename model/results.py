@@ -143,6 +143,7 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "target_ceiling_mwh": target_state["ceiling"] if ctx.mode != "max-export" else counted,
         "curtailment_mwh": curtailment,
         "curtailment_rule": ctx.values["system"]["curtailment_rule"],
+        "tie_break": getattr(sol, "tie_break", None),
         "curtailment_rate": _rate(curtailment, available),
         "available_mwh": available,
         "generation_mwh": generation,

@@ -17,7 +17,7 @@ from .lp import LinearProgram, Solution
 # Relative slack on the stage-1 optimum in max-export: enough for HiGHS's tolerances, small
 # enough that stage 2 cannot buy cost savings with export (3e-2 MWh on a 30 TWh year).
 LEXICOGRAPHIC_TOLERANCE = 1e-9
-TIE_BREAK_TOLERANCE = 1e-12
+TIE_BREAK_TOLERANCE = 1e-9
 
 
 @contextmanager
@@ -156,6 +156,7 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.nd
     the least into stores and boilers. Simplex from the optimal basis; duals are kept from before."""
     cost = modes.tie_break_cost(lp)
     nz_t = np.flatnonzero(cost).astype(np.int32)
+    solution.tie_break = "nothing to break: no stores or boilers"
     if not nz_t.size:
         return solution.x
     c = lp.compiled.c
@@ -163,8 +164,8 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.nd
     idx = np.arange(n, dtype=np.int32)
     z = float(c @ solution.x)
     nz = np.flatnonzero(c).astype(np.int32)
-    # Tighter than between max-export's stages: the starting point meets the row exactly, and any
-    # slack would let the tie-break trade cost for less drawn (1e-12 of 3e8 CNY: 3e-4 CNY).
+    # The slack lets the tie-break trade at most this share of the cost for less drawn (0.3 CNY
+    # on the default year); tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
     h.addRow(-highspy.kHighsInf, z + TIE_BREAK_TOLERANCE * max(1.0, abs(z)), len(nz), nz, c[nz])
     method = h.getOptionValue("solver")
     method = method[1] if isinstance(method, tuple) else method
@@ -172,8 +173,14 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.nd
     h.changeColsCost(n, idx, cost)
     h.changeObjectiveOffset(0.0)
     try:
-        _run(h, lp, "in the tie-break stage (least drawn into stores) ")
-        x = np.asarray(h.getSolution().col_value)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            x = np.asarray(h.getSolution().col_value)
+            solution.tie_break = "optimal"
+        else:  # said in the summary, never silent: the least-cost solution stands as solved
+            x = solution.x
+            solution.tie_break = f"not solved ({h.modelStatusToString(status)}): the least-cost solution is kept"
     finally:
         h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
         h.changeColsCost(n, idx, c)
