@@ -119,30 +119,25 @@ def report(sol, family: str, dim: Dim, names: list, base: np.ndarray, cost: np.n
     return added
 
 
-TIE_TOLERANCE = 1e-6  # a reduced cost this small, relative to the option's cost, is a tie
-
-
 def ties(sol, lp) -> dict:
-    """Build options interchangeable at the margin: left unbuilt with a reduced cost of zero, so
-    building them instead of part of what is built costs the same. An LP solver returns one vertex
-    of the optimal set, and which one depends on the method (simplex or interior point), so these
-    are reported rather than left to the method: the plan is then one of several least-cost plans.
-    (An option at its build limit with a zero reduced cost is not counted: cutting it back would
-    cost more unless an unbuilt option is also tied.) Options built between their bounds form the
-    margin they are interchangeable with."""
+    """Build options interchangeable at the margin. An LP solver returns one vertex of the optimal
+    set, and which one depends on the method (simplex or interior point), so ties are reported
+    rather than left to the method: an option left unbuilt is tied when another least-cost plan
+    builds it (model/solve.py, _tied_options, finds how much); the plan is then one of several
+    least-cost plans. Options built between their bounds form the margin they are interchangeable
+    with."""
+    found = getattr(sol, "tied_options", None) or {}
     tied, margin = [], []
     for b in lp.blocks("investment"):
-        values, rc = sol.value(b.name), sol.reduced_cost(b.name)
+        values = sol.value(b.name)
         for i, u in enumerate(b.units):
             entry = {"option": f"{b.name}[{u}]", "added": float(values[i])}
-            unbuilt = values[i] <= b.lb[i] + 1e-6 * max(1.0, b.ub[i])
-            at_limit = values[i] >= b.ub[i] - 1e-6 * max(1.0, b.ub[i])
-            if unbuilt and abs(rc[i]) <= TIE_TOLERANCE * max(1.0, abs(b.cost[i])):
-                tied.append(entry)
-            elif not unbuilt and not at_limit:
+            if int(b.cols[i]) in found:
+                tied.append({**entry, "could_add": found[int(b.cols[i])]})
+            elif b.lb[i] + 1e-6 * max(1.0, b.ub[i]) < values[i] < b.ub[i] - 1e-6 * max(1.0, b.ub[i]):
                 margin.append(entry)
-    note = ("unique at the margin: no unbuilt option could replace a built one at the same cost" if not tied else
-            "tie: " + ", ".join(t["option"] for t in tied) + " could replace part of the built options "
-            + (", ".join(m["option"] for m in margin) or "(none between bounds)") + " at the same least cost; "
-            "this plan is one of several least-cost plans")
+    note = ("unique at the margin: no least-cost plan builds an option this one leaves out" if not tied else
+            "tie: " + ", ".join(f"{t['option']} (up to {t['could_add']:,.1f})" for t in tied)
+            + " could replace part of " + (", ".join(m["option"] for m in margin) or "the built options")
+            + " at the same least cost; this plan is one of several least-cost plans")
     return {"tied": bool(tied), "interchangeable": tied, "margin": margin, "note": note}

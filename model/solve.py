@@ -110,6 +110,7 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
     solution.x = _tie_break(h, lp, solution)  # within max-export's stages, which it keeps
     if h.getNumRow() > n_row:  # leave the model as it was handed over
         h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
+    solution.tied_options = _tied_options(h, lp, solution) if ctx.mode == "plan" else None
     solution.ceiling_mwh = _ceiling(h, lp, ctx, solution)
     solve_s = time.perf_counter() - t0
     return solution, solve_s
@@ -148,6 +149,49 @@ def _ceiling(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution):
             h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
         h.changeColsCost(n, np.arange(n, dtype=np.int32), lp.compiled.c)
         h.changeObjectiveOffset(lp.compiled.offset)
+        h.setOptionValue("solver", method)
+
+
+def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> dict:
+    """Unbuilt build options that a least-cost plan could build instead: each candidate (left at 0
+    with a zero reduced cost) is tried in one LP that builds as much of them as it can, each as a
+    share of its limit, at the least cost (kept within LEXICOGRAPHIC_TOLERANCE). A zero reduced
+    cost alone does not make a tie (a basic option at 0 has one too); a least-cost plan that
+    builds the option does. Returns {column: MW or MWh it could build}."""
+    c = lp.compiled
+    cand = []
+    for b in lp.blocks("investment"):
+        values, rc = solution.value(b.name), solution.reduced_cost(b.name)
+        for i in range(len(b.units)):
+            if (b.cols[i] >= 0 and values[i] <= 1e-6 * max(1.0, b.ub[i]) and np.isfinite(b.ub[i]) and b.ub[i] > 0
+                    and abs(rc[i]) <= 1e-6 * max(1.0, abs(b.cost[i]))):
+                cand.append((int(b.cols[i]), float(b.ub[i])))
+    if not cand:
+        return {}
+    n_row, n = c.shape
+    idx = np.arange(n, dtype=np.int32)
+    z = float(c.c @ solution.x)
+    nz = np.flatnonzero(c.c).astype(np.int32)
+    cost = np.zeros(n)
+    for j, ub in cand:
+        cost[j] = -1.0 / ub
+    method = h.getOptionValue("solver")
+    method = method[1] if isinstance(method, tuple) else method
+    h.setOptionValue("solver", "simplex")
+    h.addRow(-highspy.kHighsInf, z + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z)), len(nz), nz, c.c[nz])
+    h.changeColsCost(n, idx, cost)
+    h.changeObjectiveOffset(0.0)
+    try:
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return {}
+        x = np.asarray(h.getSolution().col_value)
+        # the cost slack alone buys about 1e-9 of the cost: a tie builds a visible share of the limit
+        return {j: float(x[j]) for j, ub in cand if x[j] > 1e-4 * ub}
+    finally:
+        h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
+        h.changeColsCost(n, idx, c.c)
+        h.changeObjectiveOffset(c.offset)
         h.setOptionValue("solver", method)
 
 
