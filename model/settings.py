@@ -32,6 +32,14 @@ SYSTEM = {
                               "local demand.", min=0),
     "curtailment_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Penalty on each MWh of wind, PV or "
                                              "hydro that is available but not used.", min=0),
+    "curtailment_rule": Param("-", "pro_rata", "How curtailment is shared among wind and PV units. "
+                              "pro_rata: within a bus (or a curtailment_group of buses) and time step, "
+                              "every wind and PV unit is curtailed by the same fraction of what it could "
+                              "produce, as Gansu's dispatch shares curtailment across plants; so 弃风率 and "
+                              "弃光率 do not depend on the solver or on the order of units in the file. free: "
+                              "any split the optimum allows (wind and PV cost the same, so the split is "
+                              "arbitrary). Run-of-river hydro is outside the rule (its output is synchronous "
+                              "support).", kind="choice", choices=("pro_rata", "free"), structural=True),
 }
 
 TARGET = {
@@ -71,6 +79,11 @@ SOLVER = {
 
 BUS = {
     "description": Param("-", "", "Free text.", kind="string"),
+    "curtailment_group": Param("-", None, "Buses with the same group share one curtailment fraction under "
+                               "system.curtailment_rule pro_rata; none: the bus is its own group. A group of "
+                               "several buses puts each bus's available wind and PV in the constraint matrix, "
+                               "so every sweep point that changes them is built afresh; it is refused in plan "
+                               "mode when a member may be built.", kind="string", structural=True),
 }
 
 SECTIONS = {"time": TIME, "system": SYSTEM, "target": TARGET, "plan": PLAN, "solver": SOLVER}

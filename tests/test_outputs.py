@@ -80,7 +80,7 @@ def test_checks_catch_a_wrong_solution(written):
     from model.solve import solve
     sol, _ = solve(built.lp, built.ctx)
     assert checks.run_checks(built.lp, sol, results.collect(built, sol))["ok"]
-    col = built.lp.vars["Wind-p"].cols[0, 1]
+    col = built.lp.vars["VRE-p"].cols[0, 1]  # wind and PV pooled at the bus (curtailment_rule pro_rata)
     sol.x[col] += 5.0
     bad = checks.run_checks(built.lp, sol, results.collect(built, sol))
     assert not bad["ok"]

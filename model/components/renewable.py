@@ -5,6 +5,10 @@
 
 Hydro's output counts as synchronous capacity for DC support (its generators spin). A
 curtailment penalty pi adds pi * (a K - p) to the objective: a constant and -pi on p.
+
+Under system.curtailment_rule pro_rata (the default), wind and PV declare no output of their own:
+model/components/curtailment.py pools them by bus and shares the pool's output among the units
+in proportion to what each could produce (the same curtailed fraction for every unit).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import expansion
+from . import curtailment
 from ..schema import REQUIRED, Param
 from .base import BUS, Family
 
@@ -27,6 +32,7 @@ class Data:
     vom: np.ndarray  # (U,)
     build: np.ndarray  # (U,) plan mode: MW that may be added
     build_cost: np.ndarray  # (U,) CNY per MW added, over the modelled hours
+    output: np.ndarray | None = None  # (U, T) under the pro-rata rule: each unit's share of its pool
 
     @property
     def available(self):
@@ -38,6 +44,7 @@ class Renewable(Family):
                  lifetime=(25, "assumption")):
         self.key, self.name, self.carrier, self.doc = key, name, carrier, doc
         self.synchronous, self.dim = synchronous, dim
+        self.pooled = key in curtailment.POOLED
         self.params = {
             "bus": BUS,
             "capacity_mw": Param("MW", REQUIRED, "Installed capacity.", min=0),
@@ -64,6 +71,11 @@ class Renewable(Family):
 
     def build(self, lp, d, ctx):
         penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]
+        if self.pooled and curtailment.rule(ctx) == "pro_rata":  # the pool carries output and penalty
+            lp.constant += penalty * float(np.sum(d.available * ctx.weights))
+            if d.build.any():
+                expansion.link(lp, self.name, self.dim, d.units, d.build, d.build_cost, d.availability, [])
+            return
         ub = (d.capacity + d.build)[:, None] * d.availability
         p = lp.var(f"{self.name}-p", d.units, 0.0, ub, cost=d.vom[:, None] - penalty)
         lp.constant += penalty * float(np.sum(d.available * ctx.weights))
@@ -75,7 +87,7 @@ class Renewable(Family):
                 lp.add_synchronous(bus, p, u)
 
     def report(self, sol, d, ctx, rep):
-        p = sol.value(f"{self.name}-p")
+        p = d.output if d.output is not None else sol.value(f"{self.name}-p")
         capacity = d.capacity
         if self.dim:
             capacity = capacity + expansion.report(sol, self.name, self.dim, d.units, d.capacity, d.build_cost, rep)
