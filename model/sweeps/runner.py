@@ -21,12 +21,13 @@ from pathlib import Path
 
 from .. import scenario
 from ..build import structure_key
-from ..errors import InputError
+from ..errors import InputError, ResourceError
 from . import design
 from .store import Store, point_hash, table
 from .worker import run_point
 
 SWEEPS = Path("results") / "sweeps"
+CONNECT_TIMEOUT_S = 10  # a scheduler answers in well under a second; a silent port must not hang
 RETRIES = 2  # a point whose worker dies is tried on another worker this many more times
 
 
@@ -123,7 +124,8 @@ def _execute(tasks, workers, scheduler, shares, progress):
 
     cluster = None
     if scheduler:
-        client = Client(scheduler, timeout="20s")
+        _probe(scheduler)
+        client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
     else:
         cluster = local_cluster(workers or os.cpu_count())
         client = Client(cluster)
@@ -141,6 +143,26 @@ def _execute(tasks, workers, scheduler, shares, progress):
         if cluster is not None:
             cluster.close()
         progress.close()
+
+
+def _probe(address: str):
+    """Ask ``address`` who it is, within CONNECT_TIMEOUT_S: a port that accepts connections but
+    never speaks Dask would otherwise hang Client() for ever."""
+    import asyncio
+
+    from distributed.core import rpc
+
+    async def identity():
+        async with rpc(address) as scheduler:
+            return await scheduler.identity()
+
+    try:
+        kind = asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT_S)).get("type")
+    except (OSError, TimeoutError, ValueError) as e:
+        kind = type(e).__name__
+    if kind != "Scheduler":
+        raise ResourceError(f"--scheduler {address}", f"no Dask scheduler answered within "
+                            f"{CONNECT_TIMEOUT_S} s ({kind}); is it the address of `dask scheduler`?")
 
 
 def local_cluster(workers: int):
