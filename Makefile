@@ -11,7 +11,7 @@ SCENARIO ?= scenarios/jiuquan_2019.yaml
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[all,test]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[all,test,pypsa]'
 	touch $(STAMP)
 
 setup: $(STAMP)

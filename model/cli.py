@@ -297,6 +297,27 @@ def cmd_schema(args):
     return 0
 
 
+def _export_arguments(p):
+    p.add_argument("format", choices=("pypsa",), help="pypsa: a PyPSA network (netCDF)")
+    p.add_argument("source", help="a scenario file, or a run's results folder")
+    p.add_argument("--mode", choices=MODES, help="override the scenario's mode")
+
+
+def cmd_export(args):
+    from . import output, pypsa_export
+    from .build import prepare
+
+    source = Path(args.source)
+    path = source / "inputs" / "scenario.yaml" if source.is_dir() else source
+    built = prepare(scenario_mod.load(path, _overrides(args)), args.mode)
+    folder = output.prepare(Path(args.out or Path("results") / f"{built.ctx.values['name']}_pypsa"))
+    with output.atomic_dir(folder, "pypsa") as tmp:
+        net = pypsa_export.export(built, tmp)
+    print(f"PyPSA network   {folder}/network.nc ({len(net.generators)} generators, {len(net.links)} "
+          f"links, {len(net.storage_units)} storage units); not expressed: {folder}/notes.txt")
+    return 0
+
+
 def _init_arguments(p):
     p.add_argument("folder", help="a new or empty folder")
 
@@ -322,6 +343,8 @@ COMMANDS = (
             ("out", "lang", "quiet"), _compare_arguments, cmd_compare),
     Command("schema", "print the scenario parameter reference (Markdown, or --json)", (),
             _schema_arguments, cmd_schema),
+    Command("export", "write the system for another tool: a PyPSA network (netCDF)",
+            ("scenario", "out", "quiet"), _export_arguments, cmd_export),
     Command("init", "copy the bundled example project (scenarios, weather years) into a folder",
             ("quiet",), _init_arguments, cmd_init),
 )
