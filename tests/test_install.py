@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import venv
 
@@ -15,12 +16,15 @@ from tests.conftest import ROOT
 
 @pytest.mark.slow
 def test_installed_hexi_runs_the_bundled_default(tmp_path):
-    env_dir, work = tmp_path / "venv", tmp_path / "elsewhere"
+    env_dir, work, src = tmp_path / "venv", tmp_path / "elsewhere", tmp_path / "src"
+    # setuptools builds in the source tree (build/): a copy keeps the checkout as it is
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "results", "build", "*.egg-info",
+                                                             "__pycache__", ".pytest_cache", "bench"))
     venv.create(env_dir, with_pip=True)
     work.mkdir()
     py = env_dir / "bin" / "python"
     subprocess.run([py, "-m", "pip", "install", "--quiet", "-c", ROOT / "requirements.lock",
-                    f"{ROOT}[report]"], check=True, cwd=work, timeout=900)
+                    f"{src}[report]"], check=True, cwd=work, timeout=900)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     hexi = env_dir / "bin" / "hexi"
     run = subprocess.run([hexi, "run", "--set", "time.hours=48", "--no-report"], cwd=work, env=env,
