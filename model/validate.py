@@ -38,11 +38,11 @@ def _sweep(path, overrides) -> str:
         _scenario(sweep.base, base)
     found.raise_any()  # a bad base would fail every point again
     for i, params in enumerate(sweep.points):
-        with found.check():
-            try:
-                scenario_mod.load(sweep.base, [*base, *params.items()], source=str(sweep.path))
-            except InputError as e:
-                raise InputError(sweep.path, f"point {i} {params}", str(e)) from None
+        try:
+            scenario_mod.load(sweep.base, [*base, *params.items()], source=str(sweep.path))
+        except InputError as e:
+            found.errors += [InputError(sweep.path, f"point {i}", f"{one.key}: {one.message}")
+                             for one in getattr(e, "errors", [e])]
     found.raise_any()
     return f"sweep {sweep.name}: {sweep.design}, {len(sweep.points)} points on {Path(sweep.base).name}"
 
