@@ -69,8 +69,9 @@ def chart(table: pd.DataFrame, out: Path, lang: str) -> dict:
     return style.save(fig, out, "target_curve")
 
 
-def write(table: pd.DataFrame, folder: Path, lang: str) -> Path:
+def write(table: pd.DataFrame, folder: Path, lang: str, with_chart=True) -> Path:
     with atomic_dir(folder, "target-curve") as tmp:
         table.to_csv(tmp / "target_curve.csv", index=False)
-        chart(table, tmp, lang)
+        if with_chart:
+            chart(table, tmp, lang)
     return folder

@@ -254,4 +254,4 @@ def test_option_errors_are_one_line(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     err = capsys.readouterr().err.strip()
-    assert exit_.value.code == 2 and len(err.splitlines()) == 1 and err.startswith("error: run.py")
+    assert exit_.value.code == 2 and len(err.splitlines()) == 1 and err.startswith("error: hexi")

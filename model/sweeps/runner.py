@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import progress as stages
 from .. import scenario
 from ..build import structure_key
 from ..errors import InputError, ResourceError
@@ -42,13 +43,14 @@ class Outcome:
     table: object
 
 
-def tasks_for(sweep, folder: Path) -> tuple[list[dict], list[dict]]:
-    """The points as worker tasks, and records for points whose inputs are already invalid."""
+def tasks_for(sweep, folder: Path, extra=()) -> tuple[list[dict], list[dict]]:
+    """The points as worker tasks, and records for points whose inputs are already invalid.
+    ``extra``: ``--set`` pairs, applied at every point before the varied keys."""
     tasks, bad = [], []
     every = sweep.cold_check_every
     for i, params in enumerate(sweep.points):
         # One HiGHS thread a worker: the cores go to parallel points instead.
-        overrides = [("solver.threads", 1), *sweep.fixed.items(), *params.items()]
+        overrides = [("solver.threads", 1), *sweep.fixed.items(), *extra, *params.items()]
         try:
             sc = scenario.load(sweep.base, overrides, source=str(sweep.path))
         except InputError as e:
@@ -78,12 +80,12 @@ def distinct(tasks: list[dict]) -> list[dict]:
     return list(first.values())
 
 
-def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print) -> Outcome:
+def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print, overrides=()) -> Outcome:
     sweep = design.load(path)
     folder = Path(out_root).resolve() / sweep.name
     store = Store(folder)
     store.open()
-    tasks, bad = tasks_for(sweep, folder)
+    tasks, bad = tasks_for(sweep, folder, overrides)
     store.write_design({"name": sweep.name, "design": sweep.design, "base": str(sweep.base), "mode": sweep.mode,
                         "parameters": list(sweep.points[0]) if sweep.design == "weather-years" else sweep.parameters,
                         "points": len(sweep.points)})
@@ -181,32 +183,45 @@ class Progress:
     """A progress line on stderr: count, failures, time elapsed and left."""
 
     def __init__(self, total: int, done: int):
-        self.total, self.done, self.start_done = total, done, done
+        self.total, self.done = total, done
         self.failed = 0
         self.t0 = time.perf_counter()
+        self.first = None  # (time, points done) at the first solved point
         self.tty = sys.stderr.isatty()
+        self.silent = stages.silenced()
         self.last_print = 0.0
 
     def update(self, ok: bool, points: int = 1):
         self.done += points
         self.failed += points * (not ok)
         now = time.perf_counter()
+        if self.first is None:
+            self.first = (now, self.done)
+        if self.silent:
+            return
         if self.tty or now - self.last_print > 5 or self.done == self.total:
             self.last_print = now
             self._print(now)
 
+    def left(self, now) -> str:
+        """Time left at the pace between solved points: the cluster's start-up and the first
+        point's build, before any point came back, made an estimate from elapsed time five
+        times too long."""
+        t1, done1 = self.first
+        if self.done == done1:
+            return "estimating time left"
+        pace = (now - t1) / (self.done - done1)
+        return f"~{_clock(pace * (self.total - self.done))} left"
+
     def _print(self, now):
-        elapsed = now - self.t0
-        ran = self.done - self.start_done
-        left = elapsed / ran * (self.total - self.done) if ran else 0.0
         width = 30
         bar = "#" * int(width * self.done / self.total)
         line = (f"[{bar:<{width}}] {self.done}/{self.total} points, {self.failed} failed, "
-                f"{_clock(elapsed)} elapsed, ~{_clock(left)} left")
+                f"{_clock(now - self.t0)} elapsed, {self.left(now)}")
         print("\r" + line if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
 
     def close(self):
-        if self.tty:
+        if self.tty and not self.silent and self.first is not None:
             print(file=sys.stderr)
 
 
