@@ -10,8 +10,8 @@ from . import aggregation, modes, network, settings
 from .components import FAMILIES, curtailment
 from .context import Context
 from .errors import InputError
-from .profiles import TIME_COLUMN
 from .lp import LinearProgram, gc_paused
+from .profiles import TIME_COLUMN
 from .scenario import Scenario
 
 

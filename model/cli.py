@@ -14,9 +14,9 @@ import json
 import math
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -388,12 +388,13 @@ def format_summary(s: dict, folder) -> str:
     weather = f", weather year {s['weather_year']}" if s["weather_year"] is not None else ""
     merged = (f" merged into {s['time_steps']} time steps ({s['segments_per_day']} a day)"
               if s.get("segments_per_day") else "")
-    lines = [f"Scenario {s['scenario']} ({s['mode']} mode): {s['hours']} h{merged} from {s['period'][0][:10]}{weather}, "
-             f"solver status {s['status']}"]
+    lines = [f"Scenario {s['scenario']} ({s['mode']} mode): {s['hours']} h{merged} from "
+             f"{s['period'][0][:10]}{weather}, solver status {s['status']}"]
     share = s["export_share_of_target"]
     lines.append(f"Export          {_fmt_twh(s['export_mwh'])} = {s['export_yi_kwh']:.1f} 亿千瓦时")
     lines.append(f"Target          {s['target_twh']:.2f} TWh of {s['target_basis']}: "
-                 f"{s['target_counted_mwh'] / 1e6:.2f} TWh counted" + (f", {share:.1%} reached" if share is not None else ""))
+                 f"{s['target_counted_mwh'] / 1e6:.2f} TWh counted"
+                 + (f", {share:.1%} reached" if share is not None else ""))
     for line, mwh in s["export_by_line_mwh"].items():
         lines.append(f"  {line:<14}{_fmt_twh(mwh)}  ({s['line_utilisation'][line]:.0%} of rating, "
                      f"at its limit {s['line_hours_at_limit'][line]} h)")
@@ -408,7 +409,8 @@ def format_summary(s: dict, folder) -> str:
     by_type = f" ({by_type} TWh)" if by_type else ""
     lines.append(f"Local use       {_fmt_twh(s['local_demand_mwh'])}{by_type}; imports "
                  f"{s['import_mwh'] / 1e6:.2f} TWh; unserved {s['unserved_mwh']:,.0f} MWh"
-                 + (f", heat unserved {s['heating_unserved_mwh_th']:,.0f} MWh_th" if s["heating_unserved_mwh_th"] > 0.5 else ""))
+                 + (f", heat unserved {s['heating_unserved_mwh_th']:,.0f} MWh_th"
+                    if s["heating_unserved_mwh_th"] > 0.5 else ""))
     for unit, st in s["storage"].items():
         lines.append(f"Storage         {unit}: {st['discharge_mwh'] / 1e6:.3f} TWh out, {st['cycles']:.0f} full cycles")
     for a in s["additions"]:
@@ -417,7 +419,8 @@ def format_summary(s: dict, folder) -> str:
     for bus, hours in s["sync_support_binding_hours"].items():
         lines.append(f"DC support      synchronous capacity at {bus} limits DC export in {hours} h "
                      "(Bus-sync_support binding)")
-    basis = "cost minus export revenue" if s["objective_includes_export_revenue"] else "cost; export revenue not counted"
+    basis = ("cost minus export revenue" if s["objective_includes_export_revenue"]
+             else "cost; export revenue not counted")
     lines.append(f"Cost            objective {s['objective_cny'] / 1e8:,.2f} 亿元 ({basis}); "
                  f"CO2 {s['co2_t'] / 1e6:.2f} Mt")
     c = s["checks"]

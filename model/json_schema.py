@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import __version__
 from .components import FAMILIES
-from .schema import LARGEST, PROFILE_KINDS, Param, profile_bounds
+from .schema import LARGEST, Param, profile_bounds
 from .settings import BUS, SECTIONS, TOP
 
 UNIT_NAME = "^[A-Za-z0-9_]+$"

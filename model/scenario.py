@@ -1,8 +1,9 @@
 """Scenario files: YAML in, ``extends`` applied, every key checked against its declaration.
 
 A scenario may ``extends: other.yaml`` (relative to itself), or a list of files merged in order,
-and override any key; ``key: null`` removes an inherited key (for example a unit). Profile file paths are relative to the file that
-names them. Each key remembers the file that set it, so an error names the right file.
+and override any key; ``key: null`` removes an inherited key (for example a unit). Profile file
+paths are relative to the file that names them. Each key remembers the file that set it, so an
+error names the right file.
 """
 
 from __future__ import annotations
@@ -217,7 +218,8 @@ def _units(raw, params, file_of, section) -> dict:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise InputError(file_of(section), section, f"expected a mapping of unit names to their parameters, got {raw!r}")
+        raise InputError(file_of(section), section, "expected a mapping of unit names to their parameters, "
+                         f"got {raw!r}")
     out, found = {}, Collector()
     for name, spec in raw.items():
         key = f"{section}.{name}"
