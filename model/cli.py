@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import socket
 import sys
 from collections.abc import Callable
@@ -457,3 +458,7 @@ def main(argv=None, prog="hexi") -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `hexi schema --json | head`: the reader has what it wanted
+        # Python would flush stdout again at exit and fail once more; send that flush nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

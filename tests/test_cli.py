@@ -4,6 +4,7 @@ JSON Schema against every shipped scenario, Excel in, CSV out, progress lines.""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 import jsonschema
@@ -190,3 +191,13 @@ def test_init_copies_the_example_project(tmp_path, monkeypatch, capsys):
     from model import project
 
     assert project.default_scenario() == ROOT / "scenarios" / "jiuquan_2019.yaml"
+
+
+def test_a_closed_pipe_is_no_traceback():
+    """`hexi schema --json | head -c 100`: the reader closes early; no BrokenPipeError traceback."""
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "schema", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(100)
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
