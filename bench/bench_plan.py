@@ -77,7 +77,8 @@ def warm(path, per_day: int, free: str):
     h = solve.new_highs({**hourly.ctx.values["solver"], "method": "simplex"})
     solve.handoff(h, hourly.lp)
     solve.apply_options(h, {**hourly.ctx.values["solver"], "method": "simplex"})
-    run_simplex(h, *fixed_bounds(hourly.lp, added), STRATEGY["dual"], "hourly dispatch, additions fixed")
+    run_simplex(h, *fixed_bounds(hourly.lp, added), STRATEGY["dual"],
+                "hourly dispatch, additions fixed")
     c = hourly.lp.compiled
     objective = run_simplex(h, c.col_lower, c.col_upper, STRATEGY[free],
                             f"additions freed, {free} simplex")

@@ -128,8 +128,8 @@ def main():
     print(f"{path}: CPU medians of {args.repeat}")
     print("hours (one bus):")
     with tempfile.TemporaryDirectory() as d:
-        rows = [measure(many_years(path, h, Path(d)) if h > YEAR_HOURS else path, [("time.hours", h)],
-                        args.repeat) for h in args.hours]
+        paths = [many_years(path, h, Path(d)) if h > YEAR_HOURS else path for h in args.hours]
+        rows = [measure(p, [("time.hours", h)], args.repeat) for p, h in zip(paths, args.hours)]
     table("hours", args.hours, rows)
     print(f"buses ({args.bus_hours} hours):")
     with tempfile.TemporaryDirectory() as d:
