@@ -1,9 +1,13 @@
 """Benchmark: how build and solve grow with the hours modelled and with the number of buses.
 
-    python bench/bench_scale.py [SCENARIO] [--hours 168 720 2184 4368 8760] [--buses 1 2 4]
-        [--bus-hours 2184] [--repeat 3]
+    python bench/bench_scale.py [SCENARIO] [--hours 168 720 2184 4368 8760 17520 26280]
+        [--buses 1 2 4] [--bus-hours 2184] [--repeat 3]
 
-Hours: the scenario cut to each window. Buses: the whole system copied onto each of N buses
+Hours: the scenario cut to each window. The weather files cover one year (2019), so a window
+past it reads a synthetic weather file written to a temporary folder: the scenario's weather
+year followed by the next ones, each year's 8,760 hours on a continuous clock (a leap year's
+last day takes the next year's first: seasons drift by a day a leap year, as good as any
+weather for timing). Buses: the whole system copied onto each of N buses
 (every unit renamed, its `bus` set), joined in a chain by 2,000 MW corridors, a stand-in for a
 several-bus context model. Prints CPU medians of the build (load to compiled arrays) and of the
 HiGHS solve (the scenario's settings), and the exponent b of a least-squares fit t = a n^b.
@@ -19,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -26,6 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from model import build as builder  # noqa: E402
 from model import scenario, solve  # noqa: E402
 from model.components import FAMILIES  # noqa: E402
+
+WEATHER = Path(__file__).resolve().parents[1] / "data" / "weather"
+YEAR_HOURS = 8760
 
 
 def measure(path, overrides, repeat):
@@ -47,21 +55,44 @@ def exponent(n, t) -> float:
     return float(np.polyfit(np.log(n), np.log(t), 1)[0])
 
 
-def _absolute(node, folder: Path):
-    """Profile file references made absolute, so that a copied scenario reads the same files."""
+def _map_files(node, change):
+    """``node`` with every profile file reference ``f`` replaced by ``change(f)``."""
     if isinstance(node, dict):
-        out = {k: _absolute(v, folder) for k, v in node.items()}
+        out = {k: _map_files(v, change) for k, v in node.items()}
         if isinstance(out.get("file"), str):
-            out["file"] = str((folder / out["file"]).resolve())
+            out["file"] = change(out["file"])
         return out
     if isinstance(node, list):
-        return [_absolute(v, folder) for v in node]
+        return [_map_files(v, change) for v in node]
     return node
+
+
+def _absolute(folder: Path):
+    """References made absolute, so that a copied scenario reads the same files."""
+    return lambda f: str((folder / f).resolve())
+
+
+def many_years(path: Path, hours: int, folder: Path) -> Path:
+    """The scenario reading a weather file long enough for ``hours`` (see the module's doc)."""
+    sc = scenario.load(path)
+    first = sc.values["weather_year"]
+    years = -(-hours // YEAR_HOURS)
+    frames = [pd.read_parquet(WEATHER / f"jiuquan_w{first + k:02d}.parquet") for k in range(years)]
+    tiled = pd.concat(frames, ignore_index=True)
+    tiled["timestamp"] = pd.date_range(frames[0]["timestamp"].iloc[0], periods=len(tiled), freq="h")
+    file = folder / f"weather_{years}years.parquet"
+    tiled.to_parquet(file)
+    # a loaded scenario's references are absolute, its weather year filled in
+    raw = _map_files(sc.raw, lambda f: str(file) if Path(f).parent == WEATHER else f)
+    raw.pop("extends", None)
+    out = folder / f"{path.stem}_{years}years.yaml"
+    out.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
 
 
 def many_buses(path: Path, n: int, folder: Path) -> Path:
     """The scenario with its one-bus system copied onto n buses in a chain."""
-    raw = _absolute(yaml.safe_load(path.read_text(encoding="utf-8")), path.parent)
+    raw = _map_files(yaml.safe_load(path.read_text(encoding="utf-8")), _absolute(path.parent))
     raw.pop("extends", None)
     (bus, spec), = raw["buses"].items()
     raw["buses"] = {f"{bus}{k}": spec for k in range(n)}
@@ -87,7 +118,7 @@ def table(label, ns, rows):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario", nargs="?", default="scenarios/jiuquan_2019.yaml")
-    p.add_argument("--hours", type=int, nargs="+", default=[168, 720, 2184, 4368, 8760])
+    p.add_argument("--hours", type=int, nargs="+", default=[168, 720, 2184, 4368, 8760, 17520, 26280])
     p.add_argument("--buses", type=int, nargs="+", default=[1, 2, 4])
     p.add_argument("--bus-hours", type=int, default=2184, help="window of the bus runs (default a quarter)")
     p.add_argument("--repeat", type=int, default=3)
@@ -96,7 +127,10 @@ def main():
     measure(path, [("time.hours", 24)], 1)  # imports and first-call costs out of the figures
     print(f"{path}: CPU medians of {args.repeat}")
     print("hours (one bus):")
-    table("hours", args.hours, [measure(path, [("time.hours", h)], args.repeat) for h in args.hours])
+    with tempfile.TemporaryDirectory() as d:
+        paths = [many_years(path, h, Path(d)) if h > YEAR_HOURS else path for h in args.hours]
+        rows = [measure(p, [("time.hours", h)], args.repeat) for p, h in zip(paths, args.hours)]
+    table("hours", args.hours, rows)
     print(f"buses ({args.bus_hours} hours):")
     with tempfile.TemporaryDirectory() as d:
         rows = [measure(many_buses(path, n, Path(d)), [("time.hours", args.bus_hours)], args.repeat)

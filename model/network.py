@@ -32,17 +32,19 @@ def build(lp, ctx):
     terms = {b: lp.balance.get(b, []) for b in buses}
     demand = np.array([ctx.demand[b] for b in buses])
 
+    # A row's coefficients are its bus's, whatever the hour: one list per bus, shared by its rows
+    coefs = {b: [c for c, _, _ in terms[b]] + [1.0] for b in buses}
+
     def body(b, t):
-        coefs = [c for c, _, _ in terms[b]] + [1.0]
-        variables = [v[u, t] for _, v, u in terms[b]] + [unserved[b, t]]
-        return linear(coefs, variables)
+        return linear(coefs[b], [v[u, t] for _, v, u in terms[b]] + [unserved[b, t]])
 
     lp.con("Bus-balance", buses, body, "==", demand)
     supported = [b for b in buses if lp.sync_need.get(b)]
     if supported:
+        sync = {b: [c for c, _, _, _ in lp.synchronous[b]] + [-r for r, _, _ in lp.sync_need[b]]
+                for b in supported}
         lp.con("Bus-sync_support", supported, lambda b, t: linear(
-            [c for c, _, _, _ in lp.synchronous[b]] + [-r for r, _, _ in lp.sync_need[b]],
-            [v[u, t] if hourly else v[u] for _, v, u, hourly in lp.synchronous[b]]
+            sync[b], [v[u, t] if hourly else v[u] for _, v, u, hourly in lp.synchronous[b]]
             + [v[u, t] for _, v, u in lp.sync_need[b]]), ">=")
 
 

@@ -1,0 +1,133 @@
+"""Benchmark: the hourly plan solved cold against a warm start from the merged-hours plan.
+
+    python bench/bench_plan.py [SCENARIO] [--segments 6] [--dispatch ipm|simplex]
+        [--free primal|dual] [--skip-cold]
+        [--set KEY=VALUE ...]
+
+Cold: the scenario as it stands (its own solver.method). Warm: the plan at N segments a day
+is solved; its additions are fixed in the hourly LP, whose dispatch is solved (by dual simplex,
+or interior point and crossover, which leaves a basis too); then the additions are freed and the
+LP re-solved by simplex from that basis (the basis stays primal feasible, so primal simplex
+continues from it; dual simplex restores optimality after the bounds change). Both sides time
+the least-cost solve only: the stages after it (tie-break, ties) are the same work for both.
+Prints each stage's wall and CPU seconds (the machine may be shared: CPU
+is the steadier figure), the objectives and their relative difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+from model import build as builder  # noqa: E402
+from model import scenario, solve  # noqa: E402
+
+STRATEGY = {"primal": 4, "dual": 1, "simplex": 1}  # HiGHS simplex_strategy
+
+
+class Clock:
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def __str__(self):
+        return (f"wall {time.perf_counter() - self.wall:7.1f} s  "
+                f"cpu {time.process_time() - self.cpu:7.1f} s")
+
+
+def additions(lp, sol) -> dict:
+    return {n: sol.value(n) for n, b in lp.vars.items() if b.role == "investment"}
+
+
+def fixed_bounds(lp, added: dict):
+    """The hourly LP's column bounds with every addition fixed at ``added``."""
+    c = lp.compiled
+    lower, upper = c.col_lower.copy(), c.col_upper.copy()
+    for name, values in added.items():
+        b = lp.vars[name]
+        keep = b.cols >= 0
+        v = np.clip(values[keep], b.lb[keep], b.ub[keep])
+        lower[b.cols[keep]] = upper[b.cols[keep]] = v
+    return lower, upper
+
+
+def run(h, lower, upper, method: str, stage: str):
+    n = lower.size
+    h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
+    h.setOptionValue("solver", "ipm" if method == "ipm" else "simplex")
+    h.setOptionValue("presolve", "on" if method == "ipm" else "off")
+    h.setOptionValue("simplex_strategy", STRATEGY.get(method, 0))
+    clock = Clock()
+    h.run()
+    info = h.getInfo()
+    print(f"  {stage:<34} {clock}  objective {info.objective_function_value:.10g}  "
+          f"{info.simplex_iteration_count} simplex iterations, "
+          f"{h.modelStatusToString(h.getModelStatus())}",
+          flush=True)
+    return info.objective_function_value
+
+
+def warm(path, overrides, per_day: int, dispatch: str, free: str):
+    clock = Clock()
+    merged = builder.build(scenario.load(path, [*overrides, ("time.segments_per_day", per_day)]))
+    msol = solve.read_solution(*solved(merged))
+    print(f"  {f'merged plan, {per_day} segments a day':<34} {clock}  "
+          f"objective {msol.objective:.10g}", flush=True)
+    added = additions(merged.lp, msol)
+    print("  its additions: " + ", ".join(f"{n} {v.sum():.1f}" for n, v in added.items()))
+    hourly = builder.build(scenario.load(path, overrides))
+    h = solve.new_highs(hourly.ctx.values["solver"])
+    solve.handoff(h, hourly.lp)
+    solve.apply_options(h, hourly.ctx.values["solver"])
+    run(h, *fixed_bounds(hourly.lp, added), dispatch, f"hourly dispatch fixed, {dispatch}")
+    c = hourly.lp.compiled
+    objective = run(h, c.col_lower, c.col_upper, free, f"additions freed, {free} simplex")
+    print(f"  warm start in all                  {clock}")
+    return objective
+
+
+def solved(built):
+    """``built``'s least-cost solve, in the scenario's settings; the HiGHS instance."""
+    h = solve.new_highs(built.ctx.values["solver"])
+    solve.handoff(h, built.lp)
+    solve.apply_options(h, built.ctx.values["solver"])
+    h.run()
+    return h, built.lp
+
+
+def cold(path, overrides):
+    clock = Clock()
+    built = builder.build(scenario.load(path, overrides))
+    sol = solve.read_solution(*solved(built))
+    print(f"  {'cold, ' + built.ctx.values['solver']['method']:<34} {clock}  "
+          f"objective {sol.objective:.10g}", flush=True)
+    print("  additions: " + ", ".join(f"{n} {v.sum():.1f}"
+                                      for n, v in additions(built.lp, sol).items()))
+    return sol.objective
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("scenario", nargs="?", default="scenarios/jiuquan_2019_plan.yaml")
+    p.add_argument("--segments", type=int, default=6)
+    p.add_argument("--dispatch", choices=("ipm", "simplex"), default="simplex")
+    p.add_argument("--free", choices=sorted(STRATEGY), default="primal")
+    p.add_argument("--skip-cold", action="store_true", help="time only the warm start")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = p.parse_args()
+    overrides = [(k.strip(), yaml.safe_load(v)) for k, v in (item.split("=", 1) for item in args.set)]
+    print(args.scenario, *args.set)
+    objective = warm(args.scenario, overrides, args.segments, args.dispatch, args.free)
+    if not args.skip_cold:
+        reference = cold(args.scenario, overrides)
+        print(f"  relative difference {abs(objective - reference) / abs(reference):.2e}")
+
+
+if __name__ == "__main__":
+    main()
