@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from . import quantities
 from . import scenario as scenario_mod
 from . import yaml_text
 from .errors import InputError, ResourceError, SolveError
@@ -161,11 +162,15 @@ def _check_scheduler(address: str):
 def cmd_report(argv):
     p = _Parser(prog="run.py report", description="Write the meeting report (HTML with "
                                 "charts, Excel tables) of a run or sweep results folder.")
-    p.add_argument("folder", help="results/<run> or results/sweeps/<sweep>")
+    p.add_argument("folder", help="results/<run>, results/sweeps/<sweep> or a target-curve folder")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--hourly", action="store_true", help="add the hourly results to the workbook (a sheet "
+                   "of 8,760 rows for a year)")
     args = p.parse_args(argv)
     _refuse_unchecked(args.folder)
-    _report(args.folder, args.lang)
+    from .meeting_report import report
+
+    _print_report(report(args.folder, args.lang, hourly_sheet=args.hourly))
     return 0
 
 
@@ -197,15 +202,19 @@ def format_sweep(out) -> str:
 def cmd_compare(argv):
     p = _Parser(prog="run.py compare", description="Compare several runs side by side: charts, "
                                 "HTML and Excel in one folder.")
-    p.add_argument("runs", nargs="+", help="run folders, results/<name>")
+    p.add_argument("runs", nargs="+", help="run folders (results/<name>) or sweep points "
+                   "(results/sweeps/<sweep>/points/<hash>)")
+    p.add_argument("--base", metavar="RUN", help="the run the others are set against (default: the first)")
+    p.add_argument("--mixed-periods", action="store_true", help="compare runs of different periods (a week "
+                   "against a year) anyway; the report then warns at the top")
     p.add_argument("--out", default=str(Path("results") / "compare"), help="folder (default: results/compare)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = p.parse_args(argv)
-    for folder in args.runs:
+    for folder in [*args.runs, *([args.base] if args.base else [])]:
         _refuse_unchecked(folder)
-    from .meeting_report import compare_report
+    from .reports.compare import compare_report
 
-    _print_report(compare_report(args.runs, args.out, args.lang))
+    _print_report(compare_report(args.runs, args.out, args.lang, base=args.base, mixed_periods=args.mixed_periods))
     return 0
 
 
@@ -218,8 +227,8 @@ def cmd_target_curve(argv):
     p.add_argument("--step", type=float, default=2.0, help="step, TWh (default 2)")
     p.add_argument("--mode", choices=("target", "plan"), help="default: plan if the scenario says so, else target")
     p.add_argument("--out", help="folder (default: results/<scenario name>_target_curve)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
+    _report_options(p)
     args = p.parse_args(argv)
     finite = all(math.isfinite(x) for x in (args.start, args.stop, args.step))
     if not finite or args.step <= 0 or args.stop < args.start:
@@ -237,10 +246,12 @@ def cmd_target_curve(argv):
                                overrides)
     target_curve.write(table, folder, args.lang)
     shown = table[["target_twh", "objective_cny", "marginal_cost_cny_per_mwh", "shortfall_mwh"]].copy()
-    shown["objective_cny"] = (shown["objective_cny"] / 1e8).round(2)
+    shown["objective_cny"] = quantities.rounded("money", shown["objective_cny"], "zh")
     shown = shown.rename(columns={"objective_cny": "cost_100m_cny"})
     print(shown.to_string(index=False))
-    print(f"Results         {folder}/target_curve.csv and target_curve.png")
+    print(f"Results         {folder}/target_curve.csv and charts/{args.lang}/target_curve.png")
+    if not args.no_report:
+        _report(folder, args.lang)
     return 0
 
 
@@ -308,12 +319,12 @@ def format_summary(s: dict, folder) -> str:
         lines.append(f"Storage         {unit}: {st['discharge_mwh'] / 1e6:.3f} TWh out, {st['cycles']:.0f} full cycles")
     for a in s["additions"]:
         lines.append(f"New capacity    {a['unit']} {a['dimension']}: +{a['added']:,.1f} {a['unit_of_measure']} "
-                     f"({a['annualised_cost_cny'] / 1e8:,.3f} 亿元 a year, annualised)")
+                     f"({quantities.value('money', a['annualised_cost_cny'], 'zh'):,.3f} 亿元 a year, annualised)")
     for bus, hours in s["sync_support_binding_hours"].items():
         lines.append(f"DC support      synchronous capacity at {bus} limits DC export in {hours} h "
                      "(Bus-sync_support binding)")
     basis = "cost minus export revenue" if s["objective_includes_export_revenue"] else "cost; export revenue not counted"
-    lines.append(f"Cost            objective {s['objective_cny'] / 1e8:,.2f} 亿元 ({basis}); "
+    lines.append(f"Cost            objective {quantities.value('money', s['objective_cny'], 'zh'):,.2f} 亿元 ({basis}); "
                  f"CO2 {s['co2_t'] / 1e6:.2f} Mt")
     c = s["checks"]
     state = "OK" if c["ok"] else "FAILED: " + "; ".join(c["problems"])

@@ -1,26 +1,35 @@
-"""The meeting report of a run or a sweep: one self-contained HTML file (charts embedded, opens
-offline) and an Excel workbook of the tables, in Chinese (default) or English.
+"""The meeting report of a run: one self-contained HTML file and an Excel workbook, in Chinese
+(default) or English. Sweeps, comparisons and target curves have theirs in model/reports/.
 
-The first screen says the answer in one sentence: how much is exported as the target counts it,
-what share of the target that is, in which months the gap lies, and what holds export back.
-Everything comes from the files the run or sweep wrote, so any results folder can be reported.
+The page reads in a meeting's order: the answer in one sentence (how much is exported as the
+target counts it, what share of the target that is, in which months the gap lies, what holds
+export back), the one key chart, the binding limits, then the tables, the other charts, an
+interactive view of the hourly results, the scenario and its main assumptions with their
+sources, and where the figures come from. Everything comes from the files the run wrote, so any
+results folder can be reported.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import json
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
+from . import provenance
+from . import quantities as qty
 from .charts import style
+from .charts.run_charts import line_name
 from .errors import InputError
-from .output import atomic_dir, claim
+from .reports import names, page, viewer
+from .reports.tables import MONTH, Table, shown
 
-REPORT = "report"
+REPORT = page.REPORT
+
+
+def _words(lang, zh, en):
+    return zh if lang == "zh" else en
 
 
 # ------------------------------------------------------------------ the answer in one sentence
@@ -31,69 +40,92 @@ def binding_limit(s: dict, lang: str) -> str:
     line, line_h = max(lines.items(), key=lambda kv: kv[1], default=(None, 0))
     curtailed = sum(s["curtailment_mwh"].values())
     if sync and sync >= line_h:
-        return (f"直流外送受同步电源支撑不足制约（{sync:,}小时）" if lang == "zh"
-                else f"the DC line's synchronous support ({sync:,} hours binding)")
+        return _words(lang, f"直流外送受同步电源支撑不足制约（{sync:,}小时）",
+                      f"the DC line's synchronous support ({sync:,} hours binding)")
     if line and line_h >= 500:
-        return (f"{line}通道满载{line_h:,}小时" if lang == "zh" else f"line {line} at its limit for {line_h:,} hours")
+        return _words(lang, f"{line_name(line, lang)}通道满载{line_h:,}小时",
+                      f"{line_name(line, lang)} at its limit for {line_h:,} hours")
     if curtailed < 0.01 * sum(s["available_mwh"].values()):
-        return ("电源不足：无风少光时段无电可送" if lang == "zh"
-                else "too little generation: calm, dark hours have nothing to send")
-    return "调节能力不足" if lang == "zh" else "a lack of flexibility"
+        return _words(lang, "电源不足：无风少光时段无电可送", "too little generation: calm, dark hours have nothing to send")
+    return _words(lang, "调节能力不足", "a lack of flexibility")
 
 
 def gap_months(monthly: pd.DataFrame, n=3) -> list[str]:
-    """The months furthest below their share of the target, worst first."""
-    short = (monthly["target_path_mwh"] - monthly["export_total_mwh"]).sort_values(ascending=False)
-    return [monthly.loc[i, "month"] for i in short.index[:n] if short[i] > 0]
+    """The ``n`` months furthest below their share of the target, in calendar order."""
+    short = (monthly["target_path_mwh"] - counted_monthly(monthly, None)).sort_values(ascending=False)
+    worst = [i for i in short.index[:n] if short[i] > 0]
+    return [monthly.loc[i, "month"] for i in sorted(worst)]
+
+
+def counted_monthly(monthly: pd.DataFrame, s: dict | None) -> pd.Series:
+    """Monthly export in the target's measure (net of imports unless the scenario says not)."""
+    imports = monthly[[c for c in monthly.columns if c.startswith("import_")]].sum(axis=1)
+    net = s is None or "net" in s["target_basis"]
+    return monthly["export_total_mwh"] - (imports if net else 0.0)
 
 
 def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
     counted, target = s["target_counted_mwh"], s["target_mwh"]
     share = counted / target if target else 0.0
     months = gap_months(monthly)
+    e = lambda mwh: qty.text("energy", mwh, lang, 1 if lang == "zh" else 2)  # noqa: E731
+    whole = abs(qty.value("energy", target, lang) - round(qty.value("energy", target, lang))) < 0.05
+    goal = qty.text("energy", target, lang, 0 if whole else 1)  # 280亿千瓦时; a week's 5.4
     if lang == "zh":
-        text = (f"{s['scenario']}：外送电量（{'扣除省网购电' if 'net' in s['target_basis'] else '全口径'}）"
-                f"{style.energy(counted, 'zh'):.1f}亿千瓦时，为{style.energy(target, 'zh'):.0f}亿千瓦时目标的{share:.1%}")
+        text = (f"{names.title(s, 'zh')}：外送电量（{'扣除省网购电' if 'net' in s['target_basis'] else '全口径'}）"
+                f"{e(counted)}，为{goal}目标的{share:.1%}")
         if s["target_reached"]:
             return text + "，目标可以实现。"
-        where = f"；缺口主要在{'、'.join(m[-2:].lstrip('0') + '月' for m in months)}" if months else ""
-        reach = (f"，本模式下目标不可及（外送上限{style.energy(s['target_ceiling_mwh'], 'zh'):.1f}亿千瓦时）"
+        where = f"；缺口主要在{'、'.join(str(int(m[-2:])) + '月' for m in months)}" if months else ""
+        reach = (f"，本模式下目标不可及（外送上限{e(s['target_ceiling_mwh'])}）"
                  if s.get("target_status") == "out_of_reach" and s.get("target_ceiling_mwh") is not None else "")
-        return text + f"，缺口{style.energy(s['shortfall_mwh'], 'zh'):.1f}亿千瓦时{where}{reach}；主要制约：{binding_limit(s, 'zh')}。"
-    text = (f"{s['scenario']}: {s['target_basis']} of {style.energy(counted, 'en'):.2f} TWh, "
-            f"{share:.1%} of the {style.energy(target, 'en'):.0f} TWh target")
+        return text + f"，缺口{e(s['shortfall_mwh'])}{where}{reach}；主要制约：{binding_limit(s, 'zh')}。"
+    basis = "export net of imports" if "net" in s["target_basis"] else "export"
+    text = f"{names.title(s, 'en')}: {basis} of {e(counted)}, {share:.1%} of the {goal} target"
     if s["target_reached"]:
         return text + ": the target is reached."
-    where = f"; the gap lies mostly in {', '.join(months)}" if months else ""
-    reach = (f"; out of reach in this mode (ceiling {style.energy(s['target_ceiling_mwh'], 'en'):.2f} TWh)"
+    where = (f"; the gap lies mostly in {', '.join(pd.Timestamp(m + '-01').strftime('%B') for m in months)}"
+             if months else "")
+    reach = (f"; out of reach in this mode (ceiling {e(s['target_ceiling_mwh'])})"
              if s.get("target_status") == "out_of_reach" and s.get("target_ceiling_mwh") is not None else "")
-    return text + f", {style.energy(s['shortfall_mwh'], 'en'):.2f} TWh short{where}{reach}; binding limit: {binding_limit(s, 'en')}."
+    return text + f", {e(s['shortfall_mwh'])} short{where}{reach}; binding limit: {binding_limit(s, 'en')}."
+
+
+def warnings(s: dict, lang: str) -> list[str]:
+    """What a presenter must say aloud: demand or heat left unserved."""
+    out = []
+    if s.get("unserved_mwh", 0) > 0.5:
+        out.append(_words(lang, f"注意：本地用电有{qty.text('energy_small', s['unserved_mwh'], 'zh')}未能供应。",
+                          f"Note: {qty.text('energy_small', s['unserved_mwh'], 'en')} of local demand is not served."))
+    if s.get("heating_unserved_mwh_th", 0) > 0.5:
+        heat = qty.text("heat", s["heating_unserved_mwh_th"], lang)
+        out.append(_words(lang, f"注意：清洁供暖有{heat}热负荷未能满足（{names.mode(s, 'zh')}下以外送优先）。",
+                          f"Note: {heat} of clean-heating demand is not met ({names.mode(s, 'en')} puts export first)."))
+    return out
 
 
 # ------------------------------------------------------------------ tables
-def key_figures(s: dict, lang: str) -> pd.DataFrame:
+def key_figures(s: dict, lang: str) -> Table:
     zh = lang == "zh"
-
-    def e(mwh):
-        return round(style.energy(mwh, lang), 2)
-
-    unit = "亿千瓦时" if zh else "TWh"
-    rows = [
-        ("外送电量" if zh else "Export", e(s["export_mwh"]), unit),
-        ("计入目标的外送电量" if zh else "Export as the target counts it", e(s["target_counted_mwh"]), unit),
-        ("外送目标" if zh else "Target", e(s["target_mwh"]), unit),
-        ("缺口" if zh else "Shortfall", e(s["shortfall_mwh"]), unit),
-        target_price_row(s, lang),
-        *([("外送上限（计入目标口径）" if zh else "Ceiling (as the target counts export)", e(s["target_ceiling_mwh"]), unit)]
-          if s.get("target_ceiling_mwh") is not None else []),
-        ("本地用电" if zh else "Local consumption", e(s["local_demand_mwh"]), unit),
-        ("省网购电" if zh else "Imports", e(s["import_mwh"]), unit),
-        ("二氧化碳排放" if zh else "CO2", round(s["co2_t"] / 1e4, 1), "万吨" if zh else "10 kt"),
-    ]
+    rows = [(_words(lang, "外送电量", "Export"), s["export_mwh"], "energy"),
+            (_words(lang, "计入目标的外送电量", "Export as the target counts it"), s["target_counted_mwh"], "energy"),
+            (_words(lang, "外送目标", "Target"), s["target_mwh"], "energy"),
+            (_words(lang, "缺口", "Shortfall"), s["shortfall_mwh"], "energy"),
+            target_price_row(s, lang)]
+    if s.get("target_ceiling_mwh") is not None:
+        rows.append((_words(lang, "外送上限（计入目标口径）", "Ceiling (as the target counts export)"),
+                     s["target_ceiling_mwh"], "energy"))
+    rows += [(_words(lang, "本地用电", "Local consumption"), s["local_demand_mwh"], "energy"),
+             (_words(lang, "省网购电", "Imports"), s["import_mwh"], "energy"),
+             (_words(lang, "二氧化碳排放", "CO2 emissions"), s["co2_t"], "co2")]
     for tech, key in (("wind", "curtailment_rate_wind"), ("pv", "curtailment_rate_pv")):
         if tech in s["curtailment_rate"]:
-            rows.append((style.label(key, lang), f"{s['curtailment_rate'][tech]:.1%}", ""))
-    return pd.DataFrame(rows, columns=["指标", "数值", "单位"] if zh else ["Figure", "Value", "Unit"])
+            rows.append((style.label(key, lang), s["curtailment_rate"][tech], "rate"))
+    kinds = [k for *_, k in rows]
+    frame = pd.DataFrame({_words(lang, "指标", "Figure"): [r[0] for r in rows],
+                          _words(lang, "数值", "Value"): [shown(k, v, lang) if k else v for _, v, k in rows],
+                          _words(lang, "单位", "Unit"): [qty.unit(k, lang) if k else "" for k in kinds]})
+    return Table("关键指标" if zh else "Key figures", frame, {frame.columns[1]: kinds})
 
 
 def target_price_row(s: dict, lang: str) -> tuple:
@@ -103,168 +135,224 @@ def target_price_row(s: dict, lang: str) -> tuple:
     status, price = s.get("target_status"), s["target_price_cny_per_mwh"]
     label = "目标影子价格" if zh else "Target price"
     if price is not None:
-        return (label, round(price, 1), "元/兆瓦时" if zh else "CNY/MWh")
-    gap = style.energy(s["shortfall_mwh"], lang)
+        return (label, price, "price")
+    gap = qty.text("energy", s["shortfall_mwh"], lang)
     words = {
-        "out_of_reach": (f"目标不可及：缺口{gap:.1f}亿千瓦时（无价格：罚金不是成本）" if zh
-                         else f"out of reach: {gap:.2f} TWh short (no price: a penalty is not a cost)"),
-        "short": (f"未达目标：缺口{gap:.1f}亿千瓦时，超出部分成本高于罚金（无价格）" if zh
-                  else f"short by {gap:.2f} TWh: each further MWh costs more than the penalty (no price)"),
+        "out_of_reach": (f"目标不可及：缺口{gap}（无价格：罚金不是成本）" if zh
+                         else f"out of reach: {gap} short (no price: a penalty is not a cost)"),
+        "short": (f"未达目标：缺口{gap}，超出部分成本高于罚金（无价格）" if zh
+                  else f"short by {gap}: each further MWh costs more than the penalty (no price)"),
         "at_edge": ("恰在上限：再多一兆瓦时即不可及（无单一价格）" if zh
                     else "at the edge: met exactly, one MWh more is out of reach (no single price)"),
     }
-    return (label, words.get(status, "无目标" if zh else "no target"), "")
+    return (label, words.get(status, "无目标" if zh else "no target"), None)
 
 
-def technology_table(s: dict, lang: str) -> pd.DataFrame:
-    zh = lang == "zh"
-    rows = []
-    for tech, mw in s["capacity_mw"].items():
-        rows.append({
-            ("技术" if zh else "Technology"): style.label(tech, lang),
-            ("装机（万千瓦）" if zh else "Capacity (GW)"): round(style.power(mw, lang), 2),
-            ("发电量（亿千瓦时）" if zh else "Generation (TWh)"): round(style.energy(s["generation_mwh"].get(tech, 0), lang), 2),
-            (style.label("utilisation_hours", lang)): round(s["utilisation_hours"].get(tech, 0)),
-            ("弃电率" if zh else "Curtailment rate"): (f"{s['curtailment_rate'][tech]:.1%}" if tech in s["curtailment_rate"] else ""),
-        })
-    return pd.DataFrame(rows)
+def technology_table(s: dict, lang: str) -> Table:
+    cols = {"tech": _words(lang, "技术", "Technology"), "cap": qty.header(_words(lang, "装机", "Capacity"), "power", lang),
+            "gen": qty.header(_words(lang, "发电量", "Generation"), "energy", lang),
+            "hours": qty.header(style.label("utilisation_hours", lang), "hours", lang),
+            "rate": qty.header(_words(lang, "弃电率", "Curtailment rate"), "rate", lang)}
+    rows = [{cols["tech"]: style.label(tech, lang), cols["cap"]: shown("power", mw, lang),
+             cols["gen"]: shown("energy", s["generation_mwh"].get(tech, 0), lang),
+             cols["hours"]: shown("hours", s["utilisation_hours"].get(tech, 0), lang),
+             cols["rate"]: s["curtailment_rate"].get(tech)} for tech, mw in s["capacity_mw"].items()]
+    kinds = {cols["cap"]: "power", cols["gen"]: "energy", cols["hours"]: "hours", cols["rate"]: "rate"}
+    return Table(_words(lang, "分技术", "By technology"), pd.DataFrame(rows, columns=list(cols.values())), kinds)
 
 
-def additions_table(s: dict, lang: str) -> pd.DataFrame:
-    """Plan mode: what is built, and what it costs a year (annualised capital and fixed O&M)."""
-    zh = lang == "zh"
-    rows = [{("单元" if zh else "Unit"): a["unit"], ("类型" if zh else "Kind"): a["family"],
-             ("容量项" if zh else "Dimension"): a["dimension"], ("现有" if zh else "Existing"): round(a["existing"], 1),
-             ("新增" if zh else "Added"): round(a["added"], 1), ("单位" if zh else "Unit of measure"): a["unit_of_measure"],
-             ("年化成本（万元）" if zh else "Annualised cost (CNY million)"):
-                 round(a["annualised_cost_cny"] / (1e4 if zh else 1e6), 1)}
-            for a in s.get("additions", [])]
-    return pd.DataFrame(rows)
+# What a plan's additions are, in display terms: the family's name and the dimension's.
+FAMILY_LABELS = {"Wind": "wind", "PV": "pv", "Battery": "battery", "PumpedHydro": "pumped_hydro", "CSP": "csp",
+                 "Heating": "heating"}
+DIMENSIONS = {"capacity": ("装机", "capacity"), "power": ("功率", "power"), "energy": ("储能容量", "energy"),
+              "turbine": ("汽轮发电机组", "power block"), "field": ("集热场（热功率）", "solar field (heat)"),
+              "storage": ("储热", "heat storage"), "boiler": ("电锅炉", "electric boilers"),
+              "condenser": ("同步调相机", "synchronous condensers")}
+HEAT = {("CSP", "storage"), ("Heating", "storage")}
 
 
-def monthly_table(monthly: pd.DataFrame, s: dict, lang: str) -> pd.DataFrame:
-    """By month, in the target's own measure (export net of imports unless the scenario says not)."""
-    zh = lang == "zh"
+def addition_name(a: dict, lang: str) -> str:
+    if a["family"] == "Line":
+        who = line_name(a["unit"], lang)
+    else:
+        who = style.label(FAMILY_LABELS.get(a["family"], a["family"]), lang)
+    dim = names.pick(DIMENSIONS.get(a["dimension"], (a["dimension"], a["dimension"])), lang)
+    return f"{who}{dim}" if lang == "zh" else f"{who} {dim}"
+
+
+def additions_table(s: dict, lang: str) -> Table:
+    """Plan mode: what is built (rows that add nothing left out), and what it costs a year
+    (annualised capital and fixed O&M), with a total."""
+    rows = [a for a in s.get("additions", []) if a["added"] > 1e-6]
+    cols = [_words(lang, "新增项目", "Addition"), _words(lang, "现有", "Existing"), _words(lang, "新增", "Added"),
+            _words(lang, "单位", "Unit"), qty.header(_words(lang, "年化成本", "Annualised cost"), "money", lang)]
+    out, kinds = [], []
+    for a in rows:
+        kind = "power" if a["unit_of_measure"] == "MW" else "heat" if (a["family"], a["dimension"]) in HEAT \
+            else "energy_small"
+        out.append([addition_name(a, lang), shown(kind, a["existing"], lang), shown(kind, a["added"], lang),
+                    qty.unit(kind, lang), shown("money", a["annualised_cost_cny"], lang)])
+        kinds.append(kind)
+    out.append([_words(lang, "合计", "Total"), None, None, "",
+                shown("money", sum(a["annualised_cost_cny"] for a in rows), lang)])
+    kinds.append(None)
+    frame = pd.DataFrame(out, columns=cols)
+    return Table(_words(lang, "新增装机", "Additions"), frame, {cols[1]: kinds, cols[2]: kinds, cols[4]: "money"})
+
+
+def monthly_table(monthly: pd.DataFrame, s: dict, lang: str) -> Table:
+    """By month, in the target's own measure, with the cumulative progress towards the target."""
     imports = monthly[[c for c in monthly.columns if c.startswith("import_")]].sum(axis=1)
-    counted = monthly["export_total_mwh"] - (imports if "net" in s["target_basis"] else 0.0)
-    cols = {("月份" if zh else "Month"): monthly["month"],
-            ("外送电量" if zh else "Export"): monthly["export_total_mwh"],
-            ("省网购电" if zh else "Imports"): imports,
-            ("计入目标" if zh else "Counted"): counted,
-            ("目标进度" if zh else "Target path"): monthly["target_path_mwh"],
-            ("累计计入" if zh else "Counted, cumulative"): counted.cumsum(),
-            ("累计目标" if zh else "Target, cumulative"): monthly["target_cumulative_mwh"]}
+    counted = counted_monthly(monthly, s)
+    e = lambda label: qty.header(label, "energy", lang)  # noqa: E731
+    cols = {_words(lang, "月份", "Month"): monthly["month"],
+            e(_words(lang, "外送电量", "Export")): shown("energy", monthly["export_total_mwh"], lang),
+            e(_words(lang, "省网购电", "Imports")): shown("energy", imports, lang),
+            e(_words(lang, "计入目标", "Counted")): shown("energy", counted, lang),
+            e(_words(lang, "累计计入", "Counted, cumulative")): shown("energy", counted.cumsum(), lang),
+            e(_words(lang, "累计目标", "Target, cumulative")): shown("energy", monthly["target_cumulative_mwh"], lang)}
+    target = s["target_mwh"]
+    progress = qty.header(_words(lang, "目标进度（累计完成占全期目标）", "Progress (cumulative share of the target)"),
+                          "rate", lang)
+    cols[progress] = counted.cumsum() / target if target else None
     for c in monthly.columns:
         if c.startswith("curtailment_") and c.endswith("_mwh"):
-            cols[f"{style.label(c[12:-4], lang)}{'弃电' if zh else ' curtailed'}"] = monthly[c]
-    out = pd.DataFrame(cols)
-    for c in out.columns[1:]:
-        out[c] = style.energy(out[c], lang).round(2)
-    return out
+            cols[e(f"{style.label(c[12:-4], lang)}{'弃电' if lang == 'zh' else ' curtailed'}")] = shown(
+                "energy", monthly[c], lang)
+    frame = pd.DataFrame(cols)
+    kinds = {c: "energy" for c in frame.columns[1:]}
+    kinds.update({frame.columns[0]: MONTH, progress: "rate"})
+    return Table(_words(lang, "分月", "By month"), frame, kinds)
 
 
-# ------------------------------------------------------------------ HTML and Excel
-CSS = """body{font-family:'Report CJK','Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
-color:#222}h1{font-size:1.5em}.answer{font-size:1.25em;background:#fff4e5;border-left:6px solid #e66101;padding:.8em 1em}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}img{max-width:100%}
-.note{color:#666;font-size:.9em}"""
+def lines_table(s: dict, lang: str) -> Table:
+    cols = [_words(lang, "通道", "Line"), qty.header(_words(lang, "额定容量", "Rating"), "power", lang),
+            qty.header(_words(lang, "外送电量", "Export"), "energy", lang),
+            qty.header(_words(lang, "利用率", "Utilisation"), "rate", lang),
+            qty.header(_words(lang, "满载", "At its limit"), "hours", lang)]
+    rating = s.get("line_rating_mw", {})
+    rows = [[line_name(k, lang), shown("power", rating[k], lang) if k in rating else None,
+             shown("energy", v, lang), s["line_utilisation"].get(k), s["line_hours_at_limit"].get(k)]
+            for k, v in s["export_by_line_mwh"].items()]
+    return Table(_words(lang, "分通道", "By line"), pd.DataFrame(rows, columns=cols),
+                 dict(zip(cols[1:], ("power", "energy", "rate", "hours"))))
 
 
-def _img(path) -> str:
-    data = base64.b64encode(Path(path).read_bytes()).decode()
-    return f'<img src="data:image/png;base64,{data}" alt="">'
+def storage_table(s: dict, lang: str) -> Table | None:
+    if not s.get("storage"):
+        return None
+    cols = [_words(lang, "储能", "Store"), qty.header(_words(lang, "放电量", "Discharged"), "energy_small", lang),
+            _words(lang, "等效满充放次数", "Full cycles")]
+    rows = [[unit, shown("energy_small", st["discharge_mwh"], lang), round(st["cycles"])] for unit, st in s["storage"].items()]
+    return Table(_words(lang, "储能", "Storage"), pd.DataFrame(rows, columns=cols),
+                 {cols[1]: "energy_small", cols[2]: "count"})
 
 
-def _font_face(text: str) -> str:
-    """The report's font, cut down to the characters it uses and embedded, so the page shows
-    Chinese on a machine without a Chinese font (tens of kB instead of the font's 16 MB)."""
-    from fontTools import subset
-
-    options = subset.Options()
-    font = subset.load_font(style.font_path(), options)
-    sub = subset.Subsetter(options)
-    sub.populate(text=text)
-    sub.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
-    data = base64.b64encode(buffer.getvalue()).decode()
-    return f"@font-face{{font-family:'Report CJK';src:url(data:font/otf;base64,{data}) format('opentype')}}"
-
-
-def _html(title: str, answer: str, tables: list, charts: list, note: str, lang: str) -> str:
-    body = [f"<h1>{html.escape(title)}</h1>", f'<p class="answer">{html.escape(answer)}</p>']
-    for caption, df in tables:
-        body += [f"<h2>{html.escape(caption)}</h2>", df.to_html(index=False, border=0, na_rep="")]
-    for c in charts:
-        body.append(f"<figure>{_img(c['png'])}<figcaption>{html.escape(c['title'])}</figcaption></figure>")
-    body.append(f'<p class="note">{html.escape(note)}</p></body></html>')
-    text = html.unescape(" ".join(body[:1] + [title, answer, note] + [c["title"] for c in charts]
-                                  + [df.to_string() + caption for caption, df in tables]))
-    head = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
-            f"<title>{html.escape(title)}</title><style>{_font_face(text)}{CSS}</style></head><body>"]
-    return "\n".join(head + body)
+def limits_table(s: dict, lang: str) -> Table:
+    """The binding limits: how long each line is full, how long the DC line lacks synchronous
+    support, how much wind and PV is curtailed, whether demand or heat goes unserved."""
+    rows = [(_words(lang, f"{line_name(k, lang)}满载", f"{line_name(k, lang)} at its limit"), h, "hours")
+            for k, h in s["line_hours_at_limit"].items()]
+    rows += [(_words(lang, f"{names.bus(b, lang)}同步电源支撑不足", f"Synchronous support short at {names.bus(b, lang)}"),
+              h, "hours") for b, h in s.get("sync_support_binding_hours", {}).items()]
+    rows += [(style.label(f"curtailment_rate_{t}", lang), r, "rate") for t, r in s["curtailment_rate"].items()
+             if t in ("wind", "pv")]
+    if s.get("unserved_mwh", 0) > 0.5:
+        rows.append((_words(lang, "本地缺电", "Unserved demand"), s["unserved_mwh"], "energy_small"))
+    if s.get("heating_unserved_mwh_th", 0) > 0.5:
+        rows.append((_words(lang, "供暖缺口", "Unserved heat"), s["heating_unserved_mwh_th"], "heat"))
+    kinds = [k for *_, k in rows]
+    frame = pd.DataFrame({_words(lang, "制约因素", "Limit"): [r[0] for r in rows],
+                          _words(lang, "数值", "Value"): [shown(k, v, lang) for _, v, k in rows],
+                          _words(lang, "单位", "Unit"): [qty.unit(k, lang) for k in kinds]})
+    return Table(_words(lang, "主要制约", "Binding limits"), frame, {frame.columns[1]: kinds})
 
 
-def _excel(path: Path, tables: list):
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
-        for caption, df in tables:
-            df.to_excel(xl, sheet_name=caption[:31], index=False)
-            _as_text(xl.book[caption[:31]])
+def assumptions_table(s: dict, run_dir: Path, lang: str) -> Table:
+    """The main assumptions: each value as the run used it, with the source its scenario file
+    gives beside it (in the file's words)."""
+    from .charts.sweep_charts import param_name, param_scale
+
+    resolved = _resolved(run_dir)
+    rows = []
+    for key, source in s.get("sources", {}).items():
+        value = _get(resolved, key)
+        if isinstance(value, (dict, list)) or value is None:
+            continue
+        if isinstance(value, bool):
+            value = _words(lang, "是" if value else "否", "yes" if value else "no")
+        if not isinstance(value, str):
+            value = param_scale(key, lang)[0](value)
+            value = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+        rows.append([param_name(key, lang), value, param_scale(key, lang)[1], source])
+    cols = [_words(lang, "假设", "Assumption"), _words(lang, "取值", "Value"), _words(lang, "单位", "Unit"),
+            _words(lang, "来源（情景文件注释原文）", "Source (as the scenario file says)")]
+    return Table(_words(lang, "情景说明与主要假设", "Scenario and main assumptions"), pd.DataFrame(rows, columns=cols),
+                 sheet=_words(lang, "主要假设", "Assumptions"), quoted=cols[3])
 
 
-def _as_text(sheet):
-    """openpyxl makes any text that starts with '=' a formula; names, descriptions and error
-    messages come from users' files, so every cell is kept as the text it is."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+def _resolved(run_dir: Path) -> dict:
+    path = run_dir / "inputs" / "scenario.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _write(folder: Path, lang: str, title: str, answer: str, tables: list, draw, note: str) -> dict:
-    target = folder / REPORT
-    with atomic_dir(target, "report") as tmp:
-        charts = draw(tmp / "charts")
-        (tmp / f"report_{lang}.html").write_text(_html(title, answer, tables, charts, note, lang), encoding="utf-8")
-        _excel(tmp / f"report_{lang}.xlsx", tables)
-        for old in (target.glob("report_*") if target.exists() else []):  # keep the other language's files
-            if not (tmp / old.name).exists():
-                (tmp / old.name).write_bytes(old.read_bytes())
-    return {"html": target / f"report_{lang}.html", "xlsx": target / f"report_{lang}.xlsx", "answer": answer}
+def _get(tree: dict, key: str):
+    for part in key.split("."):
+        if not isinstance(tree, dict) or part not in tree:
+            return None
+        tree = tree[part]
+    return tree
 
 
-def run_report(run_dir, lang="zh") -> dict:
-    from .charts.run_charts import draw_run
+def scenario_block(s: dict, assumptions: Table, lang: str) -> list[str]:
+    """情景说明与主要假设: weather year, line ratings, the target's basis, the main assumptions."""
+    basis = ("外送电量扣除省网购电计入目标（假设：工作报告指本市自身电源外送）" if "net" in s["target_basis"]
+             else "外送电量全口径计入目标") if lang == "zh" else (
+        "export net of imports counts towards the target (assumption: the work report means the city's own output)"
+        if "net" in s["target_basis"] else "all export counts towards the target")
+    weather = s.get("weather_year")
+    ratings = "，".join(f"{line_name(k, lang)} {qty.text('power', v, lang)}" for k, v in s.get("line_rating_mw", {}).items())
+    if lang == "zh":
+        items = [f"计算方式：{names.mode(s, 'zh')}；{s['period'][0][:10]}至{s['period'][1][:10]}，共{s['hours']:,}小时"
+                 + (f"（每日{s['segments_per_day']}段时间聚合，快速估算）" if s.get("segments_per_day") else "") + "。",
+                 f"气象年：{weather if weather is not None else '情景给定的出力曲线'}。", f"外送通道额定容量：{ratings}。",
+                 f"目标口径：{basis}。"]
+    else:
+        items = [f"Method: {names.mode(s, 'en')}; {s['period'][0][:10]} to {s['period'][1][:10]}, {s['hours']:,} hours"
+                 + (f" (time aggregation, {s['segments_per_day']} segments a day: a fast estimate)"
+                    if s.get("segments_per_day") else "") + ".",
+                 f"Weather year: {weather if weather is not None else 'the profiles the scenario gives'}.",
+                 f"Line ratings: {ratings.replace('，', ', ')}.", f"Target basis: {basis}."]
+        if s.get("description"):
+            items.insert(0, s["description"])
+    out = [page.h("h2", assumptions.caption), "<ul>" + "".join(page.h("li", i) for i in items) + "</ul>"]
+    return out + [page.tables.to_html(assumptions, lang)]
 
-    run_dir = Path(run_dir)
-    s = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
-    monthly = pd.read_csv(run_dir / "monthly.csv")
-    style.setup(lang)
-    zh = lang == "zh"
-    tables = [("关键指标" if zh else "Key figures", key_figures(s, lang)),
-              ("分技术" if zh else "By technology", technology_table(s, lang)),
-              ("分月" if zh else "By month", monthly_table(monthly, s, lang))]
+
+# ------------------------------------------------------------------ the page
+def run_tables(s: dict, monthly: pd.DataFrame, lang: str) -> list[Table]:
+    tables = [key_figures(s, lang), technology_table(s, lang), monthly_table(monthly, s, lang), lines_table(s, lang)]
     if s.get("additions"):
-        tables.insert(1, ("新增装机" if zh else "Additions", additions_table(s, lang)))
-    title = f"{s['scenario']} {'外送电量分析' if zh else 'export analysis'}"
-    k = s.get("segments_per_day")
-    merged = ((f"（时间聚合：每日{k}段，共{s['time_steps']}个时段，为快速估算）" if zh else
-               f" (time aggregation: {k} segments a day, {s['time_steps']} time steps, for fast estimates)")
-              if k else "")
-    note = (f"模式 {s['mode']}，{s['hours']} 小时{merged}，求解状态 {s['status']}；能量平衡最大残差 {s['balance_max_abs_mw']:.1e} MW。"
-            if zh else f"Mode {s['mode']}, {s['hours']} hours{merged}, solver status {s['status']}; largest energy-balance "
-            f"residual {s['balance_max_abs_mw']:.1e} MW.")
+        tables.insert(1, additions_table(s, lang))
+    store = storage_table(s, lang)
+    return tables + ([store] if store is not None else [])
+
+
+def notes(s: dict, lang: str) -> str:
+    zh = lang == "zh"
+    status = {"Optimal": ("求得最优解", "solved to optimality")}.get(s["status"], (s["status"], s["status"]))
+    note = (f"求解：{names.pick(status, lang)}；能量平衡最大残差{s['balance_max_abs_mw']:.3f}兆瓦（自检通过）。" if zh else
+            f"Solver: {names.pick(status, lang)}; largest energy-balance residual {s['balance_max_abs_mw']:.3f} MW "
+            "(self-check passed).")
     note += " " + curtailment_note(s, lang)
     ties = s.get("plan_ties") or {}
     if ties.get("tied"):
-        note += ((" 规划并列：" + "、".join(t["option"] for t in ties["interchangeable"])
-                  + "可按相同最低成本替代部分已建选项，本方案是多个最低成本方案之一。") if zh else
+        note += (" 规划并列：部分新增选项可按相同最低成本相互替代，本方案是多个最低成本方案之一。" if zh else
                  " Plan tie: " + ties["note"] + ".")
-    if s.get("target_price_reason") and s.get("target_price_cny_per_mwh") is None and s.get("target_status") != "no_target":
-        note += (" 目标价格：" if zh else " Target price: ") + s["target_price_reason"] + "."
-    return _write(run_dir, lang, title, headline(s, monthly, lang), tables,
-                  lambda out: draw_run(run_dir, out, lang), note)
+    if not zh and s.get("target_price_reason") and s.get("target_price_cny_per_mwh") is None \
+            and s.get("target_status") != "no_target":
+        note += " Target price: " + s["target_price_reason"] + "."
+    return note
 
 
 def curtailment_note(s: dict, lang: str) -> str:
@@ -275,76 +363,76 @@ def curtailment_note(s: dict, lang: str) -> str:
                 "Curtailment rule: within a bus (or curtailment group) and time step every wind and PV plant is "
                 "curtailed by the same fraction of what it could produce; among equal-cost dispatches the one "
                 "drawing least into stores and boilers is taken, so curtailment is what is really surplus.")
-    return ("弃电分摊规则：自由（最优解允许的任意分摊，弃风率与弃光率不唯一）。" if lang == "zh" else
-            "Curtailment rule: free (any split the optimum allows; 弃风率 and 弃光率 are not unique).")
+    return ("弃电分摊规则：自由分摊（最优解允许的任意分摊，弃风率与弃光率不唯一）。" if lang == "zh" else
+            "Curtailment rule: free (any split the optimum allows; the wind and PV rates are not unique).")
 
 
-def sweep_answer(points: pd.DataFrame, design: dict, lang: str) -> str:
-    ok = points[points["status"] == "ok"]
-    counted = ok["target_counted_mwh"]
-    p50, p90 = counted.median(), counted.quantile(0.1)
-    reached = ok["target_reached"].astype(bool)
-    if lang == "zh":
-        return (f"{design['name']}（{len(ok)}个方案）：外送电量中位数{style.energy(p50, 'zh'):.1f}亿千瓦时，"
-                f"P90为{style.energy(p90, 'zh'):.1f}亿千瓦时，{reached.sum()}个方案（{reached.mean():.0%}）达到目标。")
-    return (f"{design['name']} ({len(ok)} points): median export {style.energy(p50, 'en'):.2f} TWh, P90 "
-            f"{style.energy(p90, 'en'):.2f} TWh; {reached.sum()} points ({reached.mean():.0%}) reach the target.")
+def run_report(run_dir, lang="zh", hourly_sheet=False) -> dict:
+    from .charts.run_charts import draw_run
 
-
-def sweep_report(sweep_dir, lang="zh") -> dict:
-    from .charts.sweep_charts import draw_sweep
-
-    sweep_dir = Path(sweep_dir)
-    points = pd.read_parquet(sweep_dir / "points.parquet")
-    design = json.loads((sweep_dir / "sweep.json").read_text(encoding="utf-8"))
+    run_dir = Path(run_dir)
+    s = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    monthly = pd.read_csv(run_dir / "monthly.csv")
+    hourly = pd.read_parquet(run_dir / "hourly.parquet")
     style.setup(lang)
-    zh = lang == "zh"
-    failed = int((points["status"] != "ok").sum())
-    note = (f"设计：{design['design']}；失败方案{failed}个。" if zh else f"Design: {design['design']}; {failed} failed points.")
-    return _write(sweep_dir, lang, f"{design['name']} {'敏感性分析' if zh else 'sensitivity sweep'}",
-                  sweep_answer(points, design, lang), [("方案" if zh else "Points", points)],
-                  lambda out: draw_sweep(sweep_dir, out, lang), note)
+    tables = run_tables(s, monthly, lang)
+    limits, assumptions = limits_table(s, lang), assumptions_table(s, run_dir, lang)
+    answer = headline(s, monthly, lang)
+    title = f"{names.title(s, lang)}{_words(lang, '：外送电量分析', ': export analysis')}"
+
+    def build(charts_dir):
+        charts = draw_run(run_dir, charts_dir, lang)
+        key = [c for c in charts if c["name"] == "export_vs_target"]
+        blocks = [page.h("h1", title), page.h("p", _subtitle(s, lang), "sub"), page.h("p", answer, "answer")]
+        blocks += [page.h("p", w, "warn") for w in warnings(s, lang)]
+        blocks += [page.figure(c) for c in key]
+        blocks += [page.h("h2", limits.caption), page.h("p", _words(lang, "判断：", "Judgement: ")
+                                                          + binding_limit(s, lang), "note"),
+                   page.tables.to_html(limits, lang)]
+        blocks += [page.table(t, lang) for t in tables]
+        blocks += [page.figure(c) for c in charts if c not in key]
+        blocks.append(viewer.html(hourly, lang))
+        blocks += scenario_block(s, assumptions, lang)
+        blocks += [page.h("p", notes(s, lang), "note"), page.h("p", provenance.line(s["provenance"], lang), "note")
+                   if s.get("provenance") else ""]
+        return blocks, answer
+
+    def sheets():
+        out = [*tables, limits, assumptions]
+        return out + ([hourly_table(run_dir, hourly, lang)] if hourly_sheet else [])
+
+    return page.write(run_dir, lang, title, build, sheets)
 
 
-def comparison_table(summaries: list[dict], names: list[str], lang: str) -> pd.DataFrame:
-    """Key figures of several runs side by side, one column a run (named by its folder)."""
-    columns = []
-    for s, name in zip(summaries, names):
-        figures = key_figures(s, lang)
-        columns.append(figures.set_index(figures.columns[0]).iloc[:, 0].rename(name))
-    return pd.concat(columns, axis=1).reset_index()
+def _subtitle(s: dict, lang: str) -> str:
+    first, last = s["period"][0][:10], s["period"][1][:10]
+    return _words(lang, f"{names.mode(s, 'zh')}｜{first}至{last}｜{s['hours']:,}小时",
+                  f"{names.mode(s, 'en')} | {first} to {last} | {s['hours']:,} hours")
 
 
-def compare_report(run_dirs, out, lang="zh") -> dict:
-    """Several runs side by side: one report in ``out``."""
-    from .charts.compare import draw_comparison
-
-    run_dirs = [Path(d) for d in run_dirs]
-    for d in run_dirs:
-        if not (d / "summary.json").exists():
-            raise InputError(d, None, "expected a run folder (with summary.json)")
-    summaries = [json.loads((d / "summary.json").read_text(encoding="utf-8")) for d in run_dirs]
-    style.setup(lang)
-    zh = lang == "zh"
-    names = [d.name if [e.name for e in run_dirs].count(d.name) == 1 else str(d) for d in run_dirs]
-    table = comparison_table(summaries, names, lang)
-    counted = [s["target_counted_mwh"] for s in summaries]
-    best = max(range(len(names)), key=counted.__getitem__)
-    value = style.energy(counted[best], lang)
-    answer = (f"{len(run_dirs)}个情景中，{names[best]}外送电量最高（{value:.1f}亿千瓦时）。" if zh else
-              f"Of {len(run_dirs)} scenarios, {names[best]} exports most ({value:.2f} TWh).")
-    out = claim(Path(out), "compare")
-    return _write(out, lang, "情景比较" if zh else "Scenario comparison", answer,
-                  [("情景比较" if zh else "Comparison", table)],
-                  lambda charts: draw_comparison(run_dirs, charts, lang),
-                  "，".join(str(d) for d in run_dirs) if zh else ", ".join(str(d) for d in run_dirs))
+def hourly_table(run_dir: Path, hourly: pd.DataFrame, lang: str) -> Table:
+    """The hourly results as the run wrote them, the unit in each header, one row an hour."""
+    units = pd.read_csv(run_dir / "hourly_columns.csv").set_index("column")["unit"].to_dict()
+    frame = hourly.copy()
+    numbers = frame.select_dtypes("number").columns
+    frame[numbers] = frame[numbers].round(3)
+    if frame["timestamp"].dt.tz is not None:  # Excel has no time zones: local time, as the run counts
+        frame["timestamp"] = frame["timestamp"].dt.tz_localize(None)
+    frame.columns = [f"{c} ({units[c]})" if c in units else c for c in frame.columns]
+    return Table(_words(lang, "逐时结果", "Hourly"), frame)
 
 
-def report(folder, lang="zh") -> dict:
+def report(folder, lang="zh", hourly_sheet=False) -> dict:
     """Report on a run folder or a sweep folder, whichever ``folder`` is."""
+    from .reports.sweep import sweep_report
+
     folder = Path(folder)
     if (folder / "points.parquet").exists():
         return sweep_report(folder, lang)
     if (folder / "summary.json").exists():
-        return run_report(folder, lang)
+        return run_report(folder, lang, hourly_sheet)
+    if (folder / "target_curve.csv").exists():
+        from .reports.target_curve import target_curve_report
+
+        return target_curve_report(folder, lang)
     raise InputError(folder, None, "expected a run folder (with summary.json) or a sweep folder (with points.parquet)")
