@@ -84,6 +84,15 @@ def text(name: str, x, lang: str, decimals: int | None = None) -> str:
     return f"{number(name, x, lang, decimals)}{sep}{u}".rstrip()
 
 
+def text_fit(name: str, x, lang: str) -> str:
+    """As ``text``, but a small nonzero figure that would round to nothing is shown in the small
+    unit (万千瓦时, GWh) instead of as "0.00"."""
+    small = {"energy": "energy_small"}.get(name)
+    if small and x and round(value(name, x, lang), q(name).shown(lang).decimals) == 0:
+        return text(small, x, lang)
+    return text(name, x, lang)
+
+
 def header(label: str, name: str, lang: str) -> str:
     """A column header with its unit: "外送电量（亿千瓦时）", "Export (TWh)"."""
     u = unit(name, lang)

@@ -21,7 +21,7 @@ from .profiles import TIME_COLUMN
 from .report import Report
 from .scenario import set_key
 
-MWH_PER_YI_KWH = 1e5  # 1 亿千瓦时 = 1e8 kWh: the summary's contract, kept apart from display units
+MWH_PER_YI_KWH = 1e5  # 1 亿千瓦时 = 10^8 kWh: the contract of summary.json, apart from display units
 
 
 def collect(built, sol) -> Report:

@@ -148,9 +148,9 @@ def compare_report(run_dirs, out, lang="zh", base=None, mixed_periods=False) -> 
                     f"Of {len(loaded)} runs, the base {run_names[0]} exports most ({qty.text('energy', counted[0], 'en')}).")
     else:
         answer = _w(lang, f"{len(loaded)}个情景中，{run_names[best]}外送电量最高（{qty.text('energy', counted[best], 'zh', 1)}），"
-                    f"比基准{run_names[0]}多{qty.text('energy', diff, 'zh')}。",
+                    f"比基准{run_names[0]}多{qty.text_fit('energy', diff, 'zh')}。",
                     f"Of {len(loaded)} runs, {run_names[best]} exports most ({qty.text('energy', counted[best], 'en')}), "
-                    f"{qty.text('energy', diff, 'en')} more than the base {run_names[0]}.")
+                    f"{qty.text_fit('energy', diff, 'en')} more than the base {run_names[0]}.")
     out = claim(Path(out), "compare")
     title = _w(lang, f"情景比较（基准：{run_names[0]}）", f"Scenario comparison (base: {run_names[0]})")
     warn = (_w(lang, "注意：各情景计算期不同（如一周对一年），电量不可直接比较；目标均按各自计算期折算。",
