@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCENARIO ?= scenarios/jiuquan_2019.yaml
 
-.PHONY: setup run test bench weather clean
+.PHONY: setup run test bench weather clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/python run.py $(SCENARIO)
 
-test: setup
+# The report pages are tested in a real browser: Chromium from Debian's packages (CI runs as root).
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -162,8 +162,6 @@ def technology_table(s: dict, lang: str) -> Table:
 
 
 # What a plan's additions are, in display terms: the family's name and the dimension's.
-FAMILY_LABELS = {"Wind": "wind", "PV": "pv", "Battery": "battery", "PumpedHydro": "pumped_hydro", "CSP": "csp",
-                 "Heating": "heating"}
 DIMENSIONS = {"capacity": ("装机", "capacity"), "power": ("功率", "power"), "energy": ("储能容量", "energy"),
               "turbine": ("汽轮发电机组", "power block"), "field": ("集热场（热功率）", "solar field (heat)"),
               "storage": ("储热", "heat storage"), "boiler": ("电锅炉", "electric boilers"),
@@ -175,7 +173,7 @@ def addition_name(a: dict, lang: str) -> str:
     if a["family"] == "Line":
         who = line_name(a["unit"], lang)
     else:
-        who = style.label(FAMILY_LABELS.get(a["family"], a["family"]), lang)
+        who = names.family(a["family"], lang)
     dim = names.pick(DIMENSIONS.get(a["dimension"], (a["dimension"], a["dimension"])), lang)
     return f"{who}{dim}" if lang == "zh" else f"{who} {dim}"
 
@@ -238,12 +236,13 @@ def lines_table(s: dict, lang: str) -> Table:
                  dict(zip(cols[1:], ("power", "energy", "rate", "hours"))))
 
 
-def storage_table(s: dict, lang: str) -> Table | None:
+def storage_table(s: dict, lang: str, unit_names: dict) -> Table | None:
     if not s.get("storage"):
         return None
     cols = [_words(lang, "储能", "Store"), qty.header(_words(lang, "放电量", "Discharged"), "energy_small", lang),
             _words(lang, "等效满充放次数", "Full cycles")]
-    rows = [[unit, shown("energy_small", st["discharge_mwh"], lang), round(st["cycles"])] for unit, st in s["storage"].items()]
+    rows = [[unit_names.get(unit, unit), shown("energy_small", st["discharge_mwh"], lang), round(st["cycles"])]
+            for unit, st in s["storage"].items()]
     return Table(_words(lang, "储能", "Storage"), pd.DataFrame(rows, columns=cols),
                  {cols[1]: "energy_small", cols[2]: "count"})
 
@@ -330,11 +329,11 @@ def scenario_block(s: dict, assumptions: Table, lang: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ the page
-def run_tables(s: dict, monthly: pd.DataFrame, lang: str) -> list[Table]:
+def run_tables(s: dict, monthly: pd.DataFrame, lang: str, unit_names: dict) -> list[Table]:
     tables = [key_figures(s, lang), technology_table(s, lang), monthly_table(monthly, s, lang), lines_table(s, lang)]
     if s.get("additions"):
         tables.insert(1, additions_table(s, lang))
-    store = storage_table(s, lang)
+    store = storage_table(s, lang, unit_names)
     return tables + ([store] if store is not None else [])
 
 
@@ -375,7 +374,7 @@ def run_report(run_dir, lang="zh", hourly_sheet=False) -> dict:
     monthly = pd.read_csv(run_dir / "monthly.csv")
     hourly = pd.read_parquet(run_dir / "hourly.parquet")
     style.setup(lang)
-    tables = run_tables(s, monthly, lang)
+    tables = run_tables(s, monthly, lang, names.unit_names(hourly.columns, lang))
     limits, assumptions = limits_table(s, lang), assumptions_table(s, run_dir, lang)
     answer = headline(s, monthly, lang)
     title = f"{names.title(s, lang)}{_words(lang, '：外送电量分析', ': export analysis')}"
@@ -393,7 +392,7 @@ def run_report(run_dir, lang="zh", hourly_sheet=False) -> dict:
         blocks += [page.figure(c) for c in charts if c not in key]
         blocks.append(viewer.html(hourly, lang))
         blocks += scenario_block(s, assumptions, lang)
-        blocks += [page.h("p", notes(s, lang), "note"), page.h("p", provenance.line(s["provenance"], lang), "note")
+        blocks += [page.h("p", notes(s, lang), "note"), page.h("p", provenance.line(s["provenance"], lang), "note prov")
                    if s.get("provenance") else ""]
         return blocks, answer
 

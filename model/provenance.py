@@ -50,6 +50,8 @@ def stamp(raw: dict | None = None, date_key: str = "run_date") -> dict:
 def line(p: dict, lang: str) -> str:
     """The provenance in one line of a report's foot."""
     commit = p.get("git_commit") or ("未知" if lang == "zh" else "unknown")
+    if commit.endswith("+changes"):
+        commit = commit[:-8] + ("（含未提交的修改）" if lang == "zh" else " with uncommitted changes")
     date = p.get("run_date") or p.get("report_date")
     when = ("计算日期" if "run_date" in p else "报告日期") if lang == "zh" else ("run on" if "run_date" in p else
                                                                          "reported on")

@@ -10,12 +10,13 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from .. import provenance
 from .. import quantities as qty
 from ..charts import style
 from ..errors import InputError
-from ..output import claim
+from ..output import check, claim
 from . import names, page
 from .tables import Table, shown
 
@@ -67,14 +68,48 @@ def _point(record: dict | None) -> str | None:
 
 
 def labels(loaded: list, lang: str) -> list[str]:
-    """Runs by title; a sweep point as its sweep's point number; folder names where titles repeat."""
+    """Runs by title; a sweep point as its sweep's point number; where titles repeat (one
+    scenario with other --set values), each run also by what its inputs change from the base's."""
     out = []
     for s, folder, point in loaded:
         name = names.title(s, lang)
         out.append(name if point is None else _w(lang, f"{name}·方案{point}", f"{name}, point {point}"))
+    if len(set(out)) == len(out):
+        return out
+    base = _inputs(loaded[0][1])
+    changes = [_changes(base, _inputs(f), lang) for _, f, _p in loaded]
+    out = [f"{n}（{c}）" if lang == "zh" else f"{n} ({c})" if c else n for n, c in zip(out, changes)]
     if len(set(out)) < len(out):
         out = [f"{n}（{f.name}）" if lang == "zh" else f"{n} ({f.name})" for n, (_, f, _p) in zip(out, loaded)]
     return out
+
+
+def _inputs(folder: Path) -> dict:
+    """A run's resolved scenario, flattened to dotted keys (scalars only)."""
+    path = Path(folder) / "inputs" / "scenario.yaml"
+    if not path.is_file():
+        return {}
+    flat = {}
+
+    def walk(node, prefix):
+        for k, v in node.items():
+            if isinstance(v, dict):
+                walk(v, f"{prefix}{k}.")
+            elif not isinstance(v, list):
+                flat[f"{prefix}{k}"] = v
+    walk(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, "")
+    return flat
+
+
+def _changes(base: dict, inputs: dict, lang: str, most=2) -> str:
+    """What ``inputs`` set differently from ``base``: "祁韶直流同步支撑比例 0.15"; the base: "基准"."""
+    from ..charts.sweep_charts import param_name, param_value
+
+    keys = [k for k in inputs if k != "name" and base.get(k) != inputs[k]]
+    if not keys:
+        return _w(lang, "基准", "base")
+    return "，".join(f"{param_name(k, lang)} {param_value(k, inputs[k], lang)}" for k in keys[:most]) \
+        if lang == "zh" else ", ".join(f"{param_name(k, lang)} {param_value(k, inputs[k], lang)}" for k in keys[:most])
 
 
 def comparison_table(summaries: list[dict], run_names: list[str], lang: str) -> Table:
@@ -130,11 +165,10 @@ def compare_report(run_dirs, out, lang="zh", base=None, mixed_periods=False) -> 
     """The runs against ``base`` (a run folder or sweep point; default: the first run)."""
     from ..charts.compare import draw_comparison
 
+    check(Path(out))  # a folder the tool may not write is refused before any work
     paths = [Path(base)] if base is not None else []
     paths += [Path(d) for d in run_dirs if base is None or Path(d).resolve() != Path(base).resolve()]
     loaded = [load(p) for p in paths]
-    if len(loaded) < 2:
-        raise InputError("compare", None, "expected at least two runs (the base and one more)")
     summaries = [s for s, _, _ in loaded]
     style.setup(lang)
     run_names = labels(loaded, lang)
@@ -162,9 +196,9 @@ def compare_report(run_dirs, out, lang="zh", base=None, mixed_periods=False) -> 
         blocks = [page.h("h1", title), page.h("p", answer, "answer")]
         blocks += [page.h("p", warn, "warn")] if warn else []
         blocks += [page.figure(charts[0]), page.table(table, lang)] + [page.figure(c) for c in charts[1:]]
-        blocks.append(page.h("p", _w(lang, "情景：", "Runs: ") + "; ".join(
-            f"{n} = {f}" for n, (_, f, _p) in zip(run_names, loaded)), "note"))
-        blocks.append(page.h("p", provenance.line(provenance.stamp(date_key="report_date"), lang), "note"))
+        blocks.append(page.h("p", _w(lang, "结果文件夹：", "Results folders: ") + "; ".join(
+            str(f) for _, f, _p in loaded), "note prov"))
+        blocks.append(page.h("p", provenance.line(provenance.stamp(date_key="report_date"), lang), "note prov"))
         return blocks, answer + (f" {warn}" if warn else "")
 
     return page.write(out, lang, title, build, lambda: [table])

@@ -26,6 +26,35 @@ def mode(s: dict, lang: str) -> str:
     return pick(MODES.get(s["mode"], (s["mode"], s["mode"])), lang)
 
 
+# Component families by their prefix in hourly.parquet and plan additions, as style labels them.
+FAMILY_LABELS = {"Wind": "wind", "PV": "pv", "Battery": "battery", "PumpedHydro": "pumped_hydro", "CSP": "csp",
+                 "Heating": "heating", "Hydro": "hydro", "Coal": "coal", "CHP": "chp"}
+
+
+def family(name: str, lang: str) -> str:
+    from ..charts import style
+
+    return style.label(FAMILY_LABELS.get(name, name), lang)
+
+
+def unit_names(columns, lang: str) -> dict:
+    """A display name for each unit of hourly.parquet's columns (``Battery-soc[jiuquan_new_battery]``
+    gives 电化学储能): its family's, numbered where a family has several units."""
+    units = {}
+    for c in columns:
+        if "[" in c and c.endswith("]"):
+            prefix, unit = c[:-1].split("[", 1)
+            units.setdefault(unit, prefix.split("-")[0])
+    out, seen = {}, {}
+    for unit, fam in units.items():
+        seen[fam] = seen.get(fam, 0) + 1
+    count = dict.fromkeys(seen, 0)
+    for unit, fam in units.items():
+        count[fam] += 1
+        out[unit] = family(fam, lang) + (f" {count[fam]}" if seen[fam] > 1 else "")
+    return out
+
+
 def design(name: str, lang: str) -> str:
     return pick(DESIGNS.get(name, (name, name)), lang)
 

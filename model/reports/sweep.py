@@ -119,7 +119,7 @@ def sweep_report(sweep_dir, lang="zh") -> dict:
         blocks = [page.h("h1", title), page.h("p", note, "sub"), page.h("p", answer, "answer")]
         blocks += [page.figure(c) for c in charts[:1]] + [page.table(tables[0], lang)]
         blocks += [page.figure(c) for c in charts[1:]] + [page.table(tables[1], lang)]
-        blocks.append(page.h("p", provenance.line(provenance.stamp(date_key="report_date"), lang), "note"))
+        blocks.append(page.h("p", provenance.line(provenance.stamp(date_key="report_date"), lang), "note prov"))
         return blocks, answer
 
     return page.write(sweep_dir, lang, title, build, lambda: tables)

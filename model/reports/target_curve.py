@@ -62,7 +62,7 @@ def target_curve_report(folder, lang="zh") -> dict:
         c = {"png": c["png"], "title": _w(lang, "外送目标的成本曲线", "The cost of the export target")}
         blocks = [page.h("h1", title), page.h("p", resolution_note(table, lang), "sub"), page.h("p", text, "answer"),
                   page.figure(c), page.table(t, lang),
-                  page.h("p", provenance.line(provenance.stamp(date_key="report_date"), lang), "note")]
+                  page.h("p", provenance.line(provenance.stamp(date_key="report_date"), lang), "note prov")]
         return blocks, text
 
     return page.write(folder, lang, title, build, lambda: [t])

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import quantities
+from . import names
 from ..charts import style
 from ..charts.run_charts import (LAYER_COLORS, LINE_NAMES, SERIES_COLORS, SUPPLY, hourly_sum, pick, text,
                                  units_of)
@@ -39,10 +40,10 @@ def _series(hourly: pd.DataFrame, lang: str) -> dict:
          quantities.value("power", hourly[f"Line-flow[{line}]"], lang))
         for i, line in enumerate(units_of(hourly, "Line-flow"))]}
     views["price"] = {"stack": False, "series": [
-        (bus, SERIES_COLORS[i % len(SERIES_COLORS)], hourly[f"Bus-price[{bus}]"])
+        (names.bus(bus, lang), SERIES_COLORS[i % len(SERIES_COLORS)], hourly[f"Bus-price[{bus}]"])
         for i, bus in enumerate(units_of(hourly, "Bus-price"))]}
-    soc = [(f"{style.label(tech, lang)} {unit}", style.COLORS[tech],
-            quantities.value("energy_small", hourly[f"{prefix}[{unit}]"], lang))
+    unit_names = names.unit_names(hourly.columns, lang)
+    soc = [(unit_names[unit], style.COLORS[tech], quantities.value("energy_small", hourly[f"{prefix}[{unit}]"], lang))
            for prefix, tech in SOC.items() for unit in units_of(hourly, prefix)]
     if soc:
         views["storage"] = {"stack": False, "series": soc}
