@@ -40,13 +40,23 @@ def binding_limit(s: dict, lang: str) -> str:
     line, line_h = max(lines.items(), key=lambda kv: kv[1], default=(None, 0))
     curtailed = sum(s["curtailment_mwh"].values())
     if sync and sync >= line_h:
-        return _words(lang, f"直流外送受同步电源支撑不足制约（{sync:,}小时）",
-                      f"the DC line's synchronous support ({sync:,} hours binding)")
+        return _words(
+            lang,
+            f"直流外送受同步电源支撑不足制约（{sync:,}小时）",
+            f"the DC line's synchronous support ({sync:,} hours binding)",
+        )
     if line and line_h >= 500:
-        return _words(lang, f"{line_name(line, lang)}通道满载{line_h:,}小时",
-                      f"{line_name(line, lang)} at its limit for {line_h:,} hours")
+        return _words(
+            lang,
+            f"{line_name(line, lang)}通道满载{line_h:,}小时",
+            f"{line_name(line, lang)} at its limit for {line_h:,} hours",
+        )
     if curtailed < 0.01 * sum(s["available_mwh"].values()):
-        return _words(lang, "电源不足：无风少光时段无电可送", "too little generation: calm, dark hours have nothing to send")
+        return _words(
+            lang,
+            "电源不足：无风少光时段无电可送",
+            "too little generation: calm, dark hours have nothing to send",
+        )
     return _words(lang, "调节能力不足", "a lack of flexibility")
 
 
@@ -72,22 +82,33 @@ def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
     whole = abs(qty.value("energy", target, lang) - round(qty.value("energy", target, lang))) < 0.05
     goal = qty.text("energy", target, lang, 0 if whole else 1)  # 280亿千瓦时; a week's 5.4
     if lang == "zh":
-        text = (f"{names.title(s, 'zh')}：外送电量（{'扣除省网购电' if 'net' in s['target_basis'] else '全口径'}）"
-                f"{e(counted)}，为{goal}目标的{share:.1%}")
+        text = (
+            f"{names.title(s, 'zh')}：外送电量（{'扣除省网购电' if 'net' in s['target_basis'] else '全口径'}）"
+            f"{e(counted)}，为{goal}目标的{share:.1%}"
+        )
         if s["target_reached"]:
             return text + "，目标可以实现。"
         where = f"；缺口主要在{'、'.join(str(int(m[-2:])) + '月' for m in months)}" if months else ""
-        reach = (f"，本模式下目标不可及（外送上限{e(s['target_ceiling_mwh'])}）"
-                 if s.get("target_status") == "out_of_reach" and s.get("target_ceiling_mwh") is not None else "")
+        reach = (
+            f"，本模式下目标不可及（外送上限{e(s['target_ceiling_mwh'])}）"
+            if s.get("target_status") == "out_of_reach" and s.get("target_ceiling_mwh") is not None
+            else ""
+        )
         return text + f"，缺口{e(s['shortfall_mwh'])}{where}{reach}；主要制约：{binding_limit(s, 'zh')}。"
     basis = "export net of imports" if "net" in s["target_basis"] else "export"
     text = f"{names.title(s, 'en')}: {basis} of {e(counted)}, {share:.1%} of the {goal} target"
     if s["target_reached"]:
         return text + ": the target is reached."
-    where = (f"; the gap lies mostly in {', '.join(pd.Timestamp(m + '-01').strftime('%B') for m in months)}"
-             if months else "")
-    reach = (f"; out of reach in this mode (ceiling {e(s['target_ceiling_mwh'])})"
-             if s.get("target_status") == "out_of_reach" and s.get("target_ceiling_mwh") is not None else "")
+    where = (
+        f"; the gap lies mostly in {', '.join(pd.Timestamp(m + '-01').strftime('%B') for m in months)}"
+        if months
+        else ""
+    )
+    reach = (
+        f"; out of reach in this mode (ceiling {e(s['target_ceiling_mwh'])})"
+        if s.get("target_status") == "out_of_reach" and s.get("target_ceiling_mwh") is not None
+        else ""
+    )
     return text + f", {e(s['shortfall_mwh'])} short{where}{reach}; binding limit: {binding_limit(s, 'en')}."
 
 
@@ -95,36 +116,63 @@ def warnings(s: dict, lang: str) -> list[str]:
     """What a presenter must say aloud: demand or heat left unserved."""
     out = []
     if s.get("unserved_mwh", 0) > 0.5:
-        out.append(_words(lang, f"注意：本地用电有{qty.text('energy_small', s['unserved_mwh'], 'zh')}未能供应。",
-                          f"Note: {qty.text('energy_small', s['unserved_mwh'], 'en')} of local demand is not served."))
+        out.append(
+            _words(
+                lang,
+                f"注意：本地用电有{qty.text('energy_small', s['unserved_mwh'], 'zh')}未能供应。",
+                f"Note: {qty.text('energy_small', s['unserved_mwh'], 'en')} of local demand is not served.",
+            )
+        )
     if s.get("heating_unserved_mwh_th", 0) > 0.5:
         heat = qty.text("heat", s["heating_unserved_mwh_th"], lang)
-        out.append(_words(lang, f"注意：清洁供暖有{heat}热负荷未能满足（{names.mode(s, 'zh')}下以外送优先）。",
-                          f"Note: {heat} of clean-heating demand is not met ({names.mode(s, 'en')} puts export first)."))
+        out.append(
+            _words(
+                lang,
+                f"注意：清洁供暖有{heat}热负荷未能满足（{names.mode(s, 'zh')}下以外送优先）。",
+                f"Note: {heat} of clean-heating demand is not met ({names.mode(s, 'en')} puts export first).",
+            )
+        )
     return out
 
 
 # ------------------------------------------------------------------ tables
 def key_figures(s: dict, lang: str) -> Table:
     zh = lang == "zh"
-    rows = [(_words(lang, "外送电量", "Export"), s["export_mwh"], "energy"),
-            (_words(lang, "计入目标的外送电量", "Export as the target counts it"), s["target_counted_mwh"], "energy"),
-            (_words(lang, "外送目标", "Target"), s["target_mwh"], "energy"),
-            (_words(lang, "缺口", "Shortfall"), s["shortfall_mwh"], "energy"),
-            target_price_row(s, lang)]
+    rows = [
+        (_words(lang, "外送电量", "Export"), s["export_mwh"], "energy"),
+        (
+            _words(lang, "计入目标的外送电量", "Export as the target counts it"),
+            s["target_counted_mwh"],
+            "energy",
+        ),
+        (_words(lang, "外送目标", "Target"), s["target_mwh"], "energy"),
+        (_words(lang, "缺口", "Shortfall"), s["shortfall_mwh"], "energy"),
+        target_price_row(s, lang),
+    ]
     if s.get("target_ceiling_mwh") is not None:
-        rows.append((_words(lang, "外送上限（计入目标口径）", "Ceiling (as the target counts export)"),
-                     s["target_ceiling_mwh"], "energy"))
-    rows += [(_words(lang, "本地用电", "Local consumption"), s["local_demand_mwh"], "energy"),
-             (_words(lang, "省网购电", "Imports"), s["import_mwh"], "energy"),
-             (_words(lang, "二氧化碳排放", "CO2 emissions"), s["co2_t"], "co2")]
+        rows.append(
+            (
+                _words(lang, "外送上限（计入目标口径）", "Ceiling (as the target counts export)"),
+                s["target_ceiling_mwh"],
+                "energy",
+            )
+        )
+    rows += [
+        (_words(lang, "本地用电", "Local consumption"), s["local_demand_mwh"], "energy"),
+        (_words(lang, "省网购电", "Imports"), s["import_mwh"], "energy"),
+        (_words(lang, "二氧化碳排放", "CO2 emissions"), s["co2_t"], "co2"),
+    ]
     for tech, key in (("wind", "curtailment_rate_wind"), ("pv", "curtailment_rate_pv")):
         if tech in s["curtailment_rate"]:
             rows.append((style.label(key, lang), s["curtailment_rate"][tech], "rate"))
     kinds = [k for *_, k in rows]
-    frame = pd.DataFrame({_words(lang, "指标", "Figure"): [r[0] for r in rows],
-                          _words(lang, "数值", "Value"): [shown(k, v, lang) if k else v for _, v, k in rows],
-                          _words(lang, "单位", "Unit"): [qty.unit(k, lang) if k else "" for k in kinds]})
+    frame = pd.DataFrame(
+        {
+            _words(lang, "指标", "Figure"): [r[0] for r in rows],
+            _words(lang, "数值", "Value"): [shown(k, v, lang) if k else v for _, v, k in rows],
+            _words(lang, "单位", "Unit"): [qty.unit(k, lang) if k else "" for k in kinds],
+        }
+    )
     return Table("关键指标" if zh else "Key figures", frame, {frame.columns[1]: kinds})
 
 
@@ -138,34 +186,60 @@ def target_price_row(s: dict, lang: str) -> tuple:
         return (label, price, "price")
     gap = qty.text("energy", s["shortfall_mwh"], lang)
     words = {
-        "out_of_reach": (f"目标不可及：缺口{gap}（无价格：罚金不是成本）" if zh
-                         else f"out of reach: {gap} short (no price: a penalty is not a cost)"),
-        "short": (f"未达目标：缺口{gap}，超出部分成本高于罚金（无价格）" if zh
-                  else f"short by {gap}: each further MWh costs more than the penalty (no price)"),
-        "at_edge": ("恰在上限：再多一兆瓦时即不可及（无单一价格）" if zh
-                    else "at the edge: met exactly, one MWh more is out of reach (no single price)"),
+        "out_of_reach": (
+            f"目标不可及：缺口{gap}（无价格：罚金不是成本）"
+            if zh
+            else f"out of reach: {gap} short (no price: a penalty is not a cost)"
+        ),
+        "short": (
+            f"未达目标：缺口{gap}，超出部分成本高于罚金（无价格）"
+            if zh
+            else f"short by {gap}: each further MWh costs more than the penalty (no price)"
+        ),
+        "at_edge": (
+            "恰在上限：再多一兆瓦时即不可及（无单一价格）"
+            if zh
+            else "at the edge: met exactly, one MWh more is out of reach (no single price)"
+        ),
     }
     return (label, words.get(status, "无目标" if zh else "no target"), None)
 
 
 def technology_table(s: dict, lang: str) -> Table:
-    cols = {"tech": _words(lang, "技术", "Technology"), "cap": qty.header(_words(lang, "装机", "Capacity"), "power", lang),
-            "gen": qty.header(_words(lang, "发电量", "Generation"), "energy", lang),
-            "hours": qty.header(style.label("utilisation_hours", lang), "hours", lang),
-            "rate": qty.header(_words(lang, "弃电率", "Curtailment rate"), "rate", lang)}
-    rows = [{cols["tech"]: style.label(tech, lang), cols["cap"]: shown("power", mw, lang),
-             cols["gen"]: shown("energy", s["generation_mwh"].get(tech, 0), lang),
-             cols["hours"]: shown("hours", s["utilisation_hours"].get(tech, 0), lang),
-             cols["rate"]: s["curtailment_rate"].get(tech)} for tech, mw in s["capacity_mw"].items()]
+    cols = {
+        "tech": _words(lang, "技术", "Technology"),
+        "cap": qty.header(_words(lang, "装机", "Capacity"), "power", lang),
+        "gen": qty.header(_words(lang, "发电量", "Generation"), "energy", lang),
+        "hours": qty.header(style.label("utilisation_hours", lang), "hours", lang),
+        "rate": qty.header(_words(lang, "弃电率", "Curtailment rate"), "rate", lang),
+    }
+    rows = [
+        {
+            cols["tech"]: style.label(tech, lang),
+            cols["cap"]: shown("power", mw, lang),
+            cols["gen"]: shown("energy", s["generation_mwh"].get(tech, 0), lang),
+            cols["hours"]: shown("hours", s["utilisation_hours"].get(tech, 0), lang),
+            cols["rate"]: s["curtailment_rate"].get(tech),
+        }
+        for tech, mw in s["capacity_mw"].items()
+    ]
     kinds = {cols["cap"]: "power", cols["gen"]: "energy", cols["hours"]: "hours", cols["rate"]: "rate"}
-    return Table(_words(lang, "分技术", "By technology"), pd.DataFrame(rows, columns=list(cols.values())), kinds)
+    return Table(
+        _words(lang, "分技术", "By technology"), pd.DataFrame(rows, columns=list(cols.values())), kinds
+    )
 
 
 # What a plan's additions are, in display terms: the family's name and the dimension's.
-DIMENSIONS = {"capacity": ("装机", "capacity"), "power": ("功率", "power"), "energy": ("储能容量", "energy"),
-              "turbine": ("汽轮发电机组", "power block"), "field": ("集热场（热功率）", "solar field (heat)"),
-              "storage": ("储热", "heat storage"), "boiler": ("电锅炉", "electric boilers"),
-              "condenser": ("同步调相机", "synchronous condensers")}
+DIMENSIONS = {
+    "capacity": ("装机", "capacity"),
+    "power": ("功率", "power"),
+    "energy": ("储能容量", "energy"),
+    "turbine": ("汽轮发电机组", "power block"),
+    "field": ("集热场（热功率）", "solar field (heat)"),
+    "storage": ("储热", "heat storage"),
+    "boiler": ("电锅炉", "electric boilers"),
+    "condenser": ("同步调相机", "synchronous condensers"),
+}
 HEAT = {("CSP", "storage"), ("Heating", "storage")}
 
 
@@ -182,20 +256,46 @@ def additions_table(s: dict, lang: str) -> Table:
     """Plan mode: what is built (rows that add nothing left out), and what it costs a year
     (annualised capital and fixed O&M), with a total."""
     rows = [a for a in s.get("additions", []) if a["added"] > 1e-6]
-    cols = [_words(lang, "新增项目", "Addition"), _words(lang, "现有", "Existing"), _words(lang, "新增", "Added"),
-            _words(lang, "单位", "Unit"), qty.header(_words(lang, "年化成本", "Annualised cost"), "money", lang)]
+    cols = [
+        _words(lang, "新增项目", "Addition"),
+        _words(lang, "现有", "Existing"),
+        _words(lang, "新增", "Added"),
+        _words(lang, "单位", "Unit"),
+        qty.header(_words(lang, "年化成本", "Annualised cost"), "money", lang),
+    ]
     out, kinds = [], []
     for a in rows:
-        kind = "power" if a["unit_of_measure"] == "MW" else "heat" if (a["family"], a["dimension"]) in HEAT \
+        kind = (
+            "power"
+            if a["unit_of_measure"] == "MW"
+            else "heat"
+            if (a["family"], a["dimension"]) in HEAT
             else "energy_small"
-        out.append([addition_name(a, lang), shown(kind, a["existing"], lang), shown(kind, a["added"], lang),
-                    qty.unit(kind, lang), shown("money", a["annualised_cost_cny"], lang)])
+        )
+        out.append(
+            [
+                addition_name(a, lang),
+                shown(kind, a["existing"], lang),
+                shown(kind, a["added"], lang),
+                qty.unit(kind, lang),
+                shown("money", a["annualised_cost_cny"], lang),
+            ]
+        )
         kinds.append(kind)
-    out.append([_words(lang, "合计", "Total"), None, None, "",
-                shown("money", sum(a["annualised_cost_cny"] for a in rows), lang)])
+    out.append(
+        [
+            _words(lang, "合计", "Total"),
+            None,
+            None,
+            "",
+            shown("money", sum(a["annualised_cost_cny"] for a in rows), lang),
+        ]
+    )
     kinds.append(None)
     frame = pd.DataFrame(out, columns=cols)
-    return Table(_words(lang, "新增装机", "Additions"), frame, {cols[1]: kinds, cols[2]: kinds, cols[4]: "money"})
+    return Table(
+        _words(lang, "新增装机", "Additions"), frame, {cols[1]: kinds, cols[2]: kinds, cols[4]: "money"}
+    )
 
 
 def monthly_table(monthly: pd.DataFrame, s: dict, lang: str) -> Table:
@@ -203,20 +303,28 @@ def monthly_table(monthly: pd.DataFrame, s: dict, lang: str) -> Table:
     imports = monthly[[c for c in monthly.columns if c.startswith("import_")]].sum(axis=1)
     counted = counted_monthly(monthly, s)
     e = lambda label: qty.header(label, "energy", lang)  # noqa: E731
-    cols = {_words(lang, "月份", "Month"): monthly["month"],
-            e(_words(lang, "外送电量", "Export")): shown("energy", monthly["export_total_mwh"], lang),
-            e(_words(lang, "省网购电", "Imports")): shown("energy", imports, lang),
-            e(_words(lang, "计入目标", "Counted")): shown("energy", counted, lang),
-            e(_words(lang, "累计计入", "Counted, cumulative")): shown("energy", counted.cumsum(), lang),
-            e(_words(lang, "累计目标", "Target, cumulative")): shown("energy", monthly["target_cumulative_mwh"], lang)}
+    cols = {
+        _words(lang, "月份", "Month"): monthly["month"],
+        e(_words(lang, "外送电量", "Export")): shown("energy", monthly["export_total_mwh"], lang),
+        e(_words(lang, "省网购电", "Imports")): shown("energy", imports, lang),
+        e(_words(lang, "计入目标", "Counted")): shown("energy", counted, lang),
+        e(_words(lang, "累计计入", "Counted, cumulative")): shown("energy", counted.cumsum(), lang),
+        e(_words(lang, "累计目标", "Target, cumulative")): shown(
+            "energy", monthly["target_cumulative_mwh"], lang
+        ),
+    }
     target = s["target_mwh"]
-    progress = qty.header(_words(lang, "目标进度（累计完成占全期目标）", "Progress (cumulative share of the target)"),
-                          "rate", lang)
+    progress = qty.header(
+        _words(lang, "目标进度（累计完成占全期目标）", "Progress (cumulative share of the target)"),
+        "rate",
+        lang,
+    )
     cols[progress] = counted.cumsum() / target if target else None
     for c in monthly.columns:
         if c.startswith("curtailment_") and c.endswith("_mwh"):
             cols[e(f"{style.label(c[12:-4], lang)}{'弃电' if lang == 'zh' else ' curtailed'}")] = shown(
-                "energy", monthly[c], lang)
+                "energy", monthly[c], lang
+            )
     frame = pd.DataFrame(cols)
     kinds = {c: "energy" for c in frame.columns[1:]}
     kinds.update({frame.columns[0]: MONTH, progress: "rate"})
@@ -224,46 +332,86 @@ def monthly_table(monthly: pd.DataFrame, s: dict, lang: str) -> Table:
 
 
 def lines_table(s: dict, lang: str) -> Table:
-    cols = [_words(lang, "通道", "Line"), qty.header(_words(lang, "额定容量", "Rating"), "power", lang),
-            qty.header(_words(lang, "外送电量", "Export"), "energy", lang),
-            qty.header(_words(lang, "利用率", "Utilisation"), "rate", lang),
-            qty.header(_words(lang, "满载", "At its limit"), "hours", lang)]
+    cols = [
+        _words(lang, "通道", "Line"),
+        qty.header(_words(lang, "额定容量", "Rating"), "power", lang),
+        qty.header(_words(lang, "外送电量", "Export"), "energy", lang),
+        qty.header(_words(lang, "利用率", "Utilisation"), "rate", lang),
+        qty.header(_words(lang, "满载", "At its limit"), "hours", lang),
+    ]
     rating = s.get("line_rating_mw", {})
-    rows = [[line_name(k, lang), shown("power", rating[k], lang) if k in rating else None,
-             shown("energy", v, lang), s["line_utilisation"].get(k), s["line_hours_at_limit"].get(k)]
-            for k, v in s["export_by_line_mwh"].items()]
-    return Table(_words(lang, "分通道", "By line"), pd.DataFrame(rows, columns=cols),
-                 dict(zip(cols[1:], ("power", "energy", "rate", "hours"))))
+    rows = [
+        [
+            line_name(k, lang),
+            shown("power", rating[k], lang) if k in rating else None,
+            shown("energy", v, lang),
+            s["line_utilisation"].get(k),
+            s["line_hours_at_limit"].get(k),
+        ]
+        for k, v in s["export_by_line_mwh"].items()
+    ]
+    return Table(
+        _words(lang, "分通道", "By line"),
+        pd.DataFrame(rows, columns=cols),
+        dict(zip(cols[1:], ("power", "energy", "rate", "hours"))),
+    )
 
 
 def storage_table(s: dict, lang: str, unit_names: dict) -> Table | None:
     if not s.get("storage"):
         return None
-    cols = [_words(lang, "储能", "Store"), qty.header(_words(lang, "放电量", "Discharged"), "energy_small", lang),
-            _words(lang, "等效满充放次数", "Full cycles")]
-    rows = [[unit_names.get(unit, unit), shown("energy_small", st["discharge_mwh"], lang), round(st["cycles"])]
-            for unit, st in s["storage"].items()]
-    return Table(_words(lang, "储能", "Storage"), pd.DataFrame(rows, columns=cols),
-                 {cols[1]: "energy_small", cols[2]: "count"})
+    cols = [
+        _words(lang, "储能", "Store"),
+        qty.header(_words(lang, "放电量", "Discharged"), "energy_small", lang),
+        _words(lang, "等效满充放次数", "Full cycles"),
+    ]
+    rows = [
+        [unit_names.get(unit, unit), shown("energy_small", st["discharge_mwh"], lang), round(st["cycles"])]
+        for unit, st in s["storage"].items()
+    ]
+    return Table(
+        _words(lang, "储能", "Storage"),
+        pd.DataFrame(rows, columns=cols),
+        {cols[1]: "energy_small", cols[2]: "count"},
+    )
 
 
 def limits_table(s: dict, lang: str) -> Table:
     """The binding limits: how long each line is full, how long the DC line lacks synchronous
     support, how much wind and PV is curtailed, whether demand or heat goes unserved."""
-    rows = [(_words(lang, f"{line_name(k, lang)}满载", f"{line_name(k, lang)} at its limit"), h, "hours")
-            for k, h in s["line_hours_at_limit"].items()]
-    rows += [(_words(lang, f"{names.bus(b, lang)}同步电源支撑不足", f"Synchronous support short at {names.bus(b, lang)}"),
-              h, "hours") for b, h in s.get("sync_support_binding_hours", {}).items()]
-    rows += [(style.label(f"curtailment_rate_{t}", lang), r, "rate") for t, r in s["curtailment_rate"].items()
-             if t in ("wind", "pv")]
+    rows = [
+        (_words(lang, f"{line_name(k, lang)}满载", f"{line_name(k, lang)} at its limit"), h, "hours")
+        for k, h in s["line_hours_at_limit"].items()
+    ]
+    rows += [
+        (
+            _words(
+                lang,
+                f"{names.bus(b, lang)}同步电源支撑不足",
+                f"Synchronous support short at {names.bus(b, lang)}",
+            ),
+            h,
+            "hours",
+        )
+        for b, h in s.get("sync_support_binding_hours", {}).items()
+    ]
+    rows += [
+        (style.label(f"curtailment_rate_{t}", lang), r, "rate")
+        for t, r in s["curtailment_rate"].items()
+        if t in ("wind", "pv")
+    ]
     if s.get("unserved_mwh", 0) > 0.5:
         rows.append((_words(lang, "本地缺电", "Unserved demand"), s["unserved_mwh"], "energy_small"))
     if s.get("heating_unserved_mwh_th", 0) > 0.5:
         rows.append((_words(lang, "供暖缺口", "Unserved heat"), s["heating_unserved_mwh_th"], "heat"))
     kinds = [k for *_, k in rows]
-    frame = pd.DataFrame({_words(lang, "制约因素", "Limit"): [r[0] for r in rows],
-                          _words(lang, "数值", "Value"): [shown(k, v, lang) for _, v, k in rows],
-                          _words(lang, "单位", "Unit"): [qty.unit(k, lang) for k in kinds]})
+    frame = pd.DataFrame(
+        {
+            _words(lang, "制约因素", "Limit"): [r[0] for r in rows],
+            _words(lang, "数值", "Value"): [shown(k, v, lang) for _, v, k in rows],
+            _words(lang, "单位", "Unit"): [qty.unit(k, lang) for k in kinds],
+        }
+    )
     return Table(_words(lang, "主要制约", "Binding limits"), frame, {frame.columns[1]: kinds})
 
 
@@ -284,10 +432,18 @@ def assumptions_table(s: dict, run_dir: Path, lang: str) -> Table:
             value = param_scale(key, lang)[0](value)
             value = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
         rows.append([param_name(key, lang), value, param_scale(key, lang)[1], source])
-    cols = [_words(lang, "假设", "Assumption"), _words(lang, "取值", "Value"), _words(lang, "单位", "Unit"),
-            _words(lang, "来源（情景文件注释原文）", "Source (as the scenario file says)")]
-    return Table(_words(lang, "情景说明与主要假设", "Scenario and main assumptions"), pd.DataFrame(rows, columns=cols),
-                 sheet=_words(lang, "主要假设", "Assumptions"), quoted=cols[3])
+    cols = [
+        _words(lang, "假设", "Assumption"),
+        _words(lang, "取值", "Value"),
+        _words(lang, "单位", "Unit"),
+        _words(lang, "来源（情景文件注释原文）", "Source (as the scenario file says)"),
+    ]
+    return Table(
+        _words(lang, "情景说明与主要假设", "Scenario and main assumptions"),
+        pd.DataFrame(rows, columns=cols),
+        sheet=_words(lang, "主要假设", "Assumptions"),
+        quoted=cols[3],
+    )
 
 
 def _resolved(run_dir: Path) -> dict:
@@ -305,23 +461,45 @@ def _get(tree: dict, key: str):
 
 def scenario_block(s: dict, assumptions: Table, lang: str) -> list[str]:
     """情景说明与主要假设: weather year, line ratings, the target's basis, the main assumptions."""
-    basis = ("外送电量扣除省网购电计入目标（假设：工作报告指本市自身电源外送）" if "net" in s["target_basis"]
-             else "外送电量全口径计入目标") if lang == "zh" else (
-        "export net of imports counts towards the target (assumption: the work report means the city's own output)"
-        if "net" in s["target_basis"] else "all export counts towards the target")
+    basis = (
+        (
+            "外送电量扣除省网购电计入目标（假设：工作报告指本市自身电源外送）"
+            if "net" in s["target_basis"]
+            else "外送电量全口径计入目标"
+        )
+        if lang == "zh"
+        else (
+            "export net of imports counts towards the target (assumption: the work report means the city's own output)"
+            if "net" in s["target_basis"]
+            else "all export counts towards the target"
+        )
+    )
     weather = s.get("weather_year")
-    ratings = "，".join(f"{line_name(k, lang)} {qty.text('power', v, lang)}" for k, v in s.get("line_rating_mw", {}).items())
+    ratings = "，".join(
+        f"{line_name(k, lang)} {qty.text('power', v, lang)}" for k, v in s.get("line_rating_mw", {}).items()
+    )
     if lang == "zh":
-        items = [f"计算方式：{names.mode(s, 'zh')}；{s['period'][0][:10]}至{s['period'][1][:10]}，共{s['hours']:,}小时"
-                 + (f"（每日{s['segments_per_day']}段时间聚合，快速估算）" if s.get("segments_per_day") else "") + "。",
-                 f"气象年：{weather if weather is not None else '情景给定的出力曲线'}。", f"外送通道额定容量：{ratings}。",
-                 f"目标口径：{basis}。"]
+        items = [
+            f"计算方式：{names.mode(s, 'zh')}；{s['period'][0][:10]}至{s['period'][1][:10]}，共{s['hours']:,}小时"
+            + (f"（每日{s['segments_per_day']}段时间聚合，快速估算）" if s.get("segments_per_day") else "")
+            + "。",
+            f"气象年：{weather if weather is not None else '情景给定的出力曲线'}。",
+            f"外送通道额定容量：{ratings}。",
+            f"目标口径：{basis}。",
+        ]
     else:
-        items = [f"Method: {names.mode(s, 'en')}; {s['period'][0][:10]} to {s['period'][1][:10]}, {s['hours']:,} hours"
-                 + (f" (time aggregation, {s['segments_per_day']} segments a day: a fast estimate)"
-                    if s.get("segments_per_day") else "") + ".",
-                 f"Weather year: {weather if weather is not None else 'the profiles the scenario gives'}.",
-                 f"Line ratings: {ratings.replace('，', ', ')}.", f"Target basis: {basis}."]
+        items = [
+            f"Method: {names.mode(s, 'en')}; {s['period'][0][:10]} to {s['period'][1][:10]}, {s['hours']:,} hours"
+            + (
+                f" (time aggregation, {s['segments_per_day']} segments a day: a fast estimate)"
+                if s.get("segments_per_day")
+                else ""
+            )
+            + ".",
+            f"Weather year: {weather if weather is not None else 'the profiles the scenario gives'}.",
+            f"Line ratings: {ratings.replace('，', ', ')}.",
+            f"Target basis: {basis}.",
+        ]
         if s.get("description"):
             items.insert(0, s["description"])
     out = [page.h("h2", assumptions.caption), "<ul>" + "".join(page.h("li", i) for i in items) + "</ul>"]
@@ -330,7 +508,12 @@ def scenario_block(s: dict, assumptions: Table, lang: str) -> list[str]:
 
 # ------------------------------------------------------------------ the page
 def run_tables(s: dict, monthly: pd.DataFrame, lang: str, unit_names: dict) -> list[Table]:
-    tables = [key_figures(s, lang), technology_table(s, lang), monthly_table(monthly, s, lang), lines_table(s, lang)]
+    tables = [
+        key_figures(s, lang),
+        technology_table(s, lang),
+        monthly_table(monthly, s, lang),
+        lines_table(s, lang),
+    ]
     if s.get("additions"):
         tables.insert(1, additions_table(s, lang))
     store = storage_table(s, lang, unit_names)
@@ -340,16 +523,26 @@ def run_tables(s: dict, monthly: pd.DataFrame, lang: str, unit_names: dict) -> l
 def notes(s: dict, lang: str) -> str:
     zh = lang == "zh"
     status = {"Optimal": ("求得最优解", "solved to optimality")}.get(s["status"], (s["status"], s["status"]))
-    note = (f"求解：{names.pick(status, lang)}；能量平衡最大残差{s['balance_max_abs_mw']:.3f}兆瓦（自检通过）。" if zh else
-            f"Solver: {names.pick(status, lang)}; largest energy-balance residual {s['balance_max_abs_mw']:.3f} MW "
-            "(self-check passed).")
+    note = (
+        f"求解：{names.pick(status, lang)}；能量平衡最大残差{s['balance_max_abs_mw']:.3f}兆瓦（自检通过）。"
+        if zh
+        else f"Solver: {names.pick(status, lang)}; largest energy-balance residual {s['balance_max_abs_mw']:.3f} MW "
+        "(self-check passed)."
+    )
     note += " " + curtailment_note(s, lang)
     ties = s.get("plan_ties") or {}
     if ties.get("tied"):
-        note += (" 规划并列：部分新增选项可按相同最低成本相互替代，本方案是多个最低成本方案之一。" if zh else
-                 " Plan tie: " + ties["note"] + ".")
-    if not zh and s.get("target_price_reason") and s.get("target_price_cny_per_mwh") is None \
-            and s.get("target_status") != "no_target":
+        note += (
+            " 规划并列：部分新增选项可按相同最低成本相互替代，本方案是多个最低成本方案之一。"
+            if zh
+            else " Plan tie: " + ties["note"] + "."
+        )
+    if (
+        not zh
+        and s.get("target_price_reason")
+        and s.get("target_price_cny_per_mwh") is None
+        and s.get("target_status") != "no_target"
+    ):
         note += " Target price: " + s["target_price_reason"] + "."
     return note
 
@@ -357,13 +550,19 @@ def notes(s: dict, lang: str) -> str:
 def curtailment_note(s: dict, lang: str) -> str:
     """How 弃风率 and 弃光率 were shared out (system.curtailment_rule)."""
     if s.get("curtailment_rule", "pro_rata") == "pro_rata":
-        return ("弃电分摊规则：同一节点（或同一弃电分组）同一时段内，各风电、光伏场站按可发电量同比例弃电；"
-                "在等成本的调度中，取储能与电采暖用电最少者，弃电量即真正的富余电量。" if lang == "zh" else
-                "Curtailment rule: within a bus (or curtailment group) and time step every wind and PV plant is "
-                "curtailed by the same fraction of what it could produce; among equal-cost dispatches the one "
-                "drawing least into stores and boilers is taken, so curtailment is what is really surplus.")
-    return ("弃电分摊规则：自由分摊（最优解允许的任意分摊，弃风率与弃光率不唯一）。" if lang == "zh" else
-            "Curtailment rule: free (any split the optimum allows; the wind and PV rates are not unique).")
+        return (
+            "弃电分摊规则：同一节点（或同一弃电分组）同一时段内，各风电、光伏场站按可发电量同比例弃电；"
+            "在等成本的调度中，取储能与电采暖用电最少者，弃电量即真正的富余电量。"
+            if lang == "zh"
+            else "Curtailment rule: within a bus (or curtailment group) and time step every wind and PV plant is "
+            "curtailed by the same fraction of what it could produce; among equal-cost dispatches the one "
+            "drawing least into stores and boilers is taken, so curtailment is what is really surplus."
+        )
+    return (
+        "弃电分摊规则：自由分摊（最优解允许的任意分摊，弃风率与弃光率不唯一）。"
+        if lang == "zh"
+        else "Curtailment rule: free (any split the optimum allows; the wind and PV rates are not unique)."
+    )
 
 
 def run_report(run_dir, lang="zh", hourly_sheet=False) -> dict:
@@ -385,15 +584,19 @@ def run_report(run_dir, lang="zh", hourly_sheet=False) -> dict:
         blocks = [page.h("h1", title), page.h("p", _subtitle(s, lang), "sub"), page.h("p", answer, "answer")]
         blocks += [page.h("p", w, "warn") for w in warnings(s, lang)]
         blocks += [page.figure(c) for c in key]
-        blocks += [page.h("h2", limits.caption), page.h("p", _words(lang, "判断：", "Judgement: ")
-                                                          + binding_limit(s, lang), "note"),
-                   page.tables.to_html(limits, lang)]
+        blocks += [
+            page.h("h2", limits.caption),
+            page.h("p", _words(lang, "判断：", "Judgement: ") + binding_limit(s, lang), "note"),
+            page.tables.to_html(limits, lang),
+        ]
         blocks += [page.table(t, lang) for t in tables]
         blocks += [page.figure(c) for c in charts if c not in key]
         blocks.append(viewer.html(hourly, lang))
         blocks += scenario_block(s, assumptions, lang)
-        blocks += [page.h("p", notes(s, lang), "note"), page.h("p", provenance.line(s["provenance"], lang), "note prov")
-                   if s.get("provenance") else ""]
+        blocks += [
+            page.h("p", notes(s, lang), "note"),
+            page.h("p", provenance.line(s["provenance"], lang), "note prov") if s.get("provenance") else "",
+        ]
         return blocks, answer
 
     def sheets():
@@ -405,8 +608,11 @@ def run_report(run_dir, lang="zh", hourly_sheet=False) -> dict:
 
 def _subtitle(s: dict, lang: str) -> str:
     first, last = s["period"][0][:10], s["period"][1][:10]
-    return _words(lang, f"{names.mode(s, 'zh')}｜{first}至{last}｜{s['hours']:,}小时",
-                  f"{names.mode(s, 'en')} | {first} to {last} | {s['hours']:,} hours")
+    return _words(
+        lang,
+        f"{names.mode(s, 'zh')}｜{first}至{last}｜{s['hours']:,}小时",
+        f"{names.mode(s, 'en')} | {first} to {last} | {s['hours']:,} hours",
+    )
 
 
 def hourly_table(run_dir: Path, hourly: pd.DataFrame, lang: str) -> Table:
@@ -434,4 +640,6 @@ def report(folder, lang="zh", hourly_sheet=False) -> dict:
         from .reports.target_curve import target_curve_report
 
         return target_curve_report(folder, lang)
-    raise InputError(folder, None, "expected a run folder (with summary.json) or a sweep folder (with points.parquet)")
+    raise InputError(
+        folder, None, "expected a run folder (with summary.json) or a sweep folder (with points.parquet)"
+    )

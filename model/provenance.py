@@ -23,10 +23,20 @@ ROOT = Path(__file__).resolve().parent.parent
 def git_commit() -> str | None:
     """The checkout's commit (with "+changes" when the work tree differs); None outside git."""
     try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short=10", "HEAD"],
-                              capture_output=True, text=True, timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short=10", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return head + ("+changes" if dirty else "") if head else None
@@ -40,8 +50,12 @@ def scenario_hash(raw: dict) -> str:
 
 def stamp(raw: dict | None = None, date_key: str = "run_date") -> dict:
     """``date_key``: run_date for a run; report_date for a page made of many runs' files."""
-    out = {"tool": "hexi-power", "tool_version": __version__, "git_commit": git_commit(),
-           date_key: dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    out = {
+        "tool": "hexi-power",
+        "tool_version": __version__,
+        "git_commit": git_commit(),
+        date_key: dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     if raw is not None:
         out["scenario_sha256"] = scenario_hash(raw)
     return out
@@ -53,21 +67,40 @@ def line(p: dict, lang: str) -> str:
     if commit.endswith("+changes"):
         commit = commit[:-8] + ("（含未提交的修改）" if lang == "zh" else " with uncommitted changes")
     date = p.get("run_date") or p.get("report_date")
-    when = ("计算日期" if "run_date" in p else "报告日期") if lang == "zh" else ("run on" if "run_date" in p else
-                                                                         "reported on")
+    when = (
+        ("计算日期" if "run_date" in p else "报告日期")
+        if lang == "zh"
+        else ("run on" if "run_date" in p else "reported on")
+    )
     sha = (p.get("scenario_sha256") or "")[:12]
     if lang == "zh":
-        return (f"来源：hexi-power {p['tool_version']}，代码版本 {commit}，{when} {date[:10]}"
-                + (f"，情景文件哈希 {sha}" if sha else "") + "。")
-    return (f"Provenance: hexi-power {p['tool_version']}, commit {commit}, {when} {date[:10]}"
-            + (f", scenario hash {sha}" if sha else "") + ".")
+        return (
+            f"来源：hexi-power {p['tool_version']}，代码版本 {commit}，{when} {date[:10]}"
+            + (f"，情景文件哈希 {sha}" if sha else "")
+            + "。"
+        )
+    return (
+        f"Provenance: hexi-power {p['tool_version']}, commit {commit}, {when} {date[:10]}"
+        + (f", scenario hash {sha}" if sha else "")
+        + "."
+    )
 
 
 # The main assumptions a report lists, with their sources (scenario keys, shell patterns).
-MAIN = ("weather_year", "target.export_twh", "target.net_of_imports", "system.voll_cny_per_mwh",
-        "*.*.capacity_mw", "export_lines.*.sync_support_ratio", "demand.*.annual_mwh",
-        "direct_purchase.*.annual_mwh", "heating.*.annual_heat_mwh", "imports.*.price_cny_per_mwh",
-        "export_lines.*.price_cny_per_mwh", "plan.discount_rate")
+MAIN = (
+    "weather_year",
+    "target.export_twh",
+    "target.net_of_imports",
+    "system.voll_cny_per_mwh",
+    "*.*.capacity_mw",
+    "export_lines.*.sync_support_ratio",
+    "demand.*.annual_mwh",
+    "direct_purchase.*.annual_mwh",
+    "heating.*.annual_heat_mwh",
+    "imports.*.price_cny_per_mwh",
+    "export_lines.*.price_cny_per_mwh",
+    "plan.discount_rate",
+)
 
 
 def main_sources(scenario) -> dict:

@@ -28,10 +28,24 @@ class Browser:
     def __init__(self):
         self.profile = tempfile.mkdtemp(prefix="hexi-chromium-")
         self.proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
-             f"--user-data-dir={self.profile}", "--no-first-run", "--disable-extensions",
-             "--disable-background-networking", "--disable-component-update", "--window-size=1280,900",
-             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={self.profile}",
+                "--no-first-run",
+                "--disable-extensions",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--window-size=1280,900",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         url, deadline = None, time.monotonic() + START_TIMEOUT_S
         while url is None and time.monotonic() < deadline:
             line = self.proc.stderr.readline()
@@ -73,8 +87,14 @@ class Browser:
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page", "Runtime", "Network", "Log"):
             self.send(f"{domain}.enable", session)
-        self.send("Emulation.setDeviceMetricsOverride", session, width=1200, height=900, deviceScaleFactor=1,
-                  mobile=False)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            session,
+            width=1200,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         self.events.clear()
         self.send("Page.navigate", session, url=Path(path).resolve().as_uri())
         self.wait_for("Page.loadEventFired", time.monotonic() + LOAD_TIMEOUT_S)
@@ -98,8 +118,9 @@ class Tab:
         self.browser, self.session, self.target = browser, session, target
 
     def evaluate(self, expression: str):
-        result = self.browser.send("Runtime.evaluate", self.session, expression=expression, returnByValue=True,
-                                   awaitPromise=True)
+        result = self.browser.send(
+            "Runtime.evaluate", self.session, expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression[:60]}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -121,7 +142,9 @@ class Tab:
         for e in self._mine():
             p = e.get("params", {})
             if e.get("method") == "Runtime.exceptionThrown":
-                out.append(p["exceptionDetails"].get("text", "") + str(p["exceptionDetails"].get("exception", "")))
+                out.append(
+                    p["exceptionDetails"].get("text", "") + str(p["exceptionDetails"].get("exception", ""))
+                )
             elif e.get("method") == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
                 out.append(" ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
             elif e.get("method") == "Log.entryAdded" and p["entry"]["level"] == "error":
@@ -129,7 +152,11 @@ class Tab:
         return out
 
     def requests(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self._mine() if e.get("method") == "Network.requestWillBeSent"]
+        return [
+            e["params"]["request"]["url"]
+            for e in self._mine()
+            if e.get("method") == "Network.requestWillBeSent"
+        ]
 
     def close(self):
         self.browser.send("Target.closeTarget", targetId=self.target)

@@ -57,29 +57,71 @@ def pages(tmp_path_factory):
     """One page of each kind: a run, a plan, a sweep, a comparison, a target curve."""
     tmp = tmp_path_factory.mktemp("pages")
     week = run(ROOT / "scenarios" / "jiuquan_2019_winter_week.yaml", out=tmp / "week")
-    plan = run(ROOT / "scenarios" / "jiuquan_2019_plan.yaml", out=tmp / "plan",
-               overrides=[("time.start", "2019-07-01"), ("time.hours", 48), ("solver.method", "choose")])
-    other = run(ROOT / "scenarios" / "jiuquan_2019_winter_week.yaml", out=tmp / "week_dc",
-                overrides=[("export_lines.qishao_dc.sync_support_ratio", 0.15)])
+    plan = run(
+        ROOT / "scenarios" / "jiuquan_2019_plan.yaml",
+        out=tmp / "plan",
+        overrides=[("time.start", "2019-07-01"), ("time.hours", 48), ("solver.method", "choose")],
+    )
+    other = run(
+        ROOT / "scenarios" / "jiuquan_2019_winter_week.yaml",
+        out=tmp / "week_dc",
+        overrides=[("export_lines.qishao_dc.sync_support_ratio", 0.15)],
+    )
     base_copy(tmp)
-    path = sweep_file(tmp, {"name": "web", "title": {"zh": "测试日敏感性", "en": "Test day sweep"},
-                            "base": "base.yaml", "design": "one-at-a-time",
-                            "parameters": {"wind.w.capacity_mw": [600, 1200], "pv.p.capacity_mw": [100, 500]}})
+    path = sweep_file(
+        tmp,
+        {
+            "name": "web",
+            "title": {"zh": "测试日敏感性", "en": "Test day sweep"},
+            "base": "base.yaml",
+            "design": "one-at-a-time",
+            "parameters": {"wind.w.capacity_mw": [600, 1200], "pv.p.capacity_mw": [100, 500]},
+        },
+    )
     sweep = runner.run(path, workers=1, out_root=tmp / "sweeps", echo=lambda *a: None)
-    assert main(["target-curve", str(ROOT / "scenarios" / "jiuquan_2019_winter_week.yaml"), "--from", "24", "--to",
-                 "32", "--step", "4", "--out", str(tmp / "curve"), "--no-report"]) == 0
+    assert (
+        main(
+            [
+                "target-curve",
+                str(ROOT / "scenarios" / "jiuquan_2019_winter_week.yaml"),
+                "--from",
+                "24",
+                "--to",
+                "32",
+                "--step",
+                "4",
+                "--out",
+                str(tmp / "curve"),
+                "--no-report",
+            ]
+        )
+        == 0
+    )
     assert main(["compare", str(week.folder), str(other.folder), "--out", str(tmp / "cmp")]) == 0
     out = {}
-    for kind, folder in (("run", week.folder), ("plan", plan.folder), ("sweep", sweep.folder),
-                         ("target-curve", tmp / "curve")):
+    for kind, folder in (
+        ("run", week.folder),
+        ("plan", plan.folder),
+        ("sweep", sweep.folder),
+        ("target-curve", tmp / "curve"),
+    ):
         for lang in ("zh", "en"):
             out[kind, lang] = meeting_report.report(folder, lang)["html"]
     out["compare", "zh"] = tmp / "cmp" / "report" / "report_zh.html"
     return out
 
 
-KINDS = [("run", "zh"), ("run", "en"), ("plan", "zh"), ("plan", "en"), ("sweep", "zh"), ("sweep", "en"),
-         ("compare", "zh"), ("target-curve", "zh"), ("target-curve", "en")]
+KINDS = [
+    ("run", "zh"),
+    ("run", "en"),
+    ("plan", "zh"),
+    ("plan", "en"),
+    ("sweep", "zh"),
+    ("sweep", "en"),
+    ("compare", "zh"),
+    ("target-curve", "zh"),
+    ("target-curve", "en"),
+]
 
 
 @pytest.mark.parametrize("kind,lang", KINDS)
@@ -105,8 +147,12 @@ def test_report_in_a_browser(browser, pages, artefacts, kind, lang):
         ids = [n["text"] for n in nodes if not (n["quoted"] or n["prov"]) and INTERNAL.search(n["text"])]
         assert ids == [], ids[:5]
         if lang == "zh":
-            latin = {w for n in nodes if not (n["quoted"] or n["prov"])  # a commit and a hash are ids by nature
-                     for w in re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", n["text"])}
+            latin = {
+                w
+                for n in nodes
+                if not (n["quoted"] or n["prov"])  # a commit and a hash are ids by nature
+                for w in re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", n["text"])
+            }
             assert latin - LATIN_OK == set()
         tab.screenshot(artefacts / f"{kind}_{lang}_page.png", full=True)
     finally:

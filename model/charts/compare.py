@@ -20,7 +20,7 @@ from matplotlib.ticker import PercentFormatter
 from ..reports.names import run_names
 from . import style
 from .run_charts import (GENERATION, RunFiles, energy_text, finish, labeller, legend_above, load_run,
-                         measure_label, new_figure, number, pick, report_energy)
+                         measure_label, new_figure, number, report_energy)
 
 # Labels the shared style does not have: (Chinese, English), with {placeholders}.
 TEXT = {

@@ -31,8 +31,12 @@ FIGURES = (
     ("弃风率", "Wind curtailment rate", "rate", lambda s: s["curtailment_rate"].get("wind")),
     ("弃光率", "PV curtailment rate", "rate", lambda s: s["curtailment_rate"].get("pv")),
     ("二氧化碳排放", "CO2 emissions", "co2", lambda s: s["co2_t"]),
-    ("新增装机年化成本", "Annualised cost of additions", "money",
-     lambda s: sum(a["annualised_cost_cny"] for a in s.get("additions") or [])),
+    (
+        "新增装机年化成本",
+        "Annualised cost of additions",
+        "money",
+        lambda s: sum(a["annualised_cost_cny"] for a in s.get("additions") or []),
+    ),
 )
 
 
@@ -50,10 +54,15 @@ def load(path) -> tuple[dict, Path, str | None]:
     if record_file.is_file() and record_file.parent.name == "points":
         record = json.loads(record_file.read_text(encoding="utf-8"))
         if record.get("status") != "ok" or not record.get("summary"):
-            raise InputError(path, None, f"this sweep point did not solve ({record.get('error') or 'no summary'})")
+            raise InputError(
+                path, None, f"this sweep point did not solve ({record.get('error') or 'no summary'})"
+            )
         return record["summary"], record_file.with_suffix(""), _point(record)
-    raise InputError(path, None, "expected a run folder (with summary.json) or a sweep point "
-                     "(results/sweeps/<sweep>/points/<hash>)")
+    raise InputError(
+        path,
+        None,
+        "expected a run folder (with summary.json) or a sweep point (results/sweeps/<sweep>/points/<hash>)",
+    )
 
 
 def _record_beside(folder: Path) -> dict | None:
@@ -80,7 +89,9 @@ def labels(loaded: list, lang: str) -> list[str]:
     changes = [_changes(base, _inputs(f), lang) for _, f, _p in loaded]
     out = [f"{n}（{c}）" if lang == "zh" else f"{n} ({c})" if c else n for n, c in zip(out, changes)]
     if len(set(out)) < len(out):
-        out = [f"{n}（{f.name}）" if lang == "zh" else f"{n} ({f.name})" for n, (_, f, _p) in zip(out, loaded)]
+        out = [
+            f"{n}（{f.name}）" if lang == "zh" else f"{n} ({f.name})" for n, (_, f, _p) in zip(out, loaded)
+        ]
     return out
 
 
@@ -97,6 +108,7 @@ def _inputs(folder: Path) -> dict:
                 walk(v, f"{prefix}{k}.")
             elif not isinstance(v, list):
                 flat[f"{prefix}{k}"] = v
+
     walk(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, "")
     return flat
 
@@ -108,8 +120,11 @@ def _changes(base: dict, inputs: dict, lang: str, most=2) -> str:
     keys = [k for k in inputs if k != "name" and base.get(k) != inputs[k]]
     if not keys:
         return _w(lang, "基准", "base")
-    return "，".join(f"{param_name(k, lang)} {param_value(k, inputs[k], lang)}" for k in keys[:most]) \
-        if lang == "zh" else ", ".join(f"{param_name(k, lang)} {param_value(k, inputs[k], lang)}" for k in keys[:most])
+    return (
+        "，".join(f"{param_name(k, lang)} {param_value(k, inputs[k], lang)}" for k in keys[:most])
+        if lang == "zh"
+        else ", ".join(f"{param_name(k, lang)} {param_value(k, inputs[k], lang)}" for k in keys[:most])
+    )
 
 
 def comparison_table(summaries: list[dict], run_names: list[str], lang: str) -> Table:
@@ -150,12 +165,17 @@ def _diff(kind: str, value, base, lang: str):
 def periods(summaries: list[dict], run_names: list[str], mixed: bool) -> str | None:
     """None when every run covers the base's hours; else what differs (refused unless ``mixed``)."""
     base = summaries[0]
-    odd = [f"{n} ({s['hours']:,} h from {s['period'][0][:10]})" for s, n in zip(summaries[1:], run_names[1:])
-           if s["hours"] != base["hours"] or s["period"][0][:10] != base["period"][0][:10]]
+    odd = [
+        f"{n} ({s['hours']:,} h from {s['period'][0][:10]})"
+        for s, n in zip(summaries[1:], run_names[1:])
+        if s["hours"] != base["hours"] or s["period"][0][:10] != base["period"][0][:10]
+    ]
     if not odd:
         return None
-    text = (f"the runs cover different periods: base {run_names[0]} has {base['hours']:,} h from "
-            f"{base['period'][0][:10]}, against {', '.join(odd)}")
+    text = (
+        f"the runs cover different periods: base {run_names[0]} has {base['hours']:,} h from "
+        f"{base['period'][0][:10]}, against {', '.join(odd)}"
+    )
     if not mixed:
         raise InputError("compare", None, text + "; compare runs of the same period, or pass --mixed-periods")
     return text
@@ -178,27 +198,47 @@ def compare_report(run_dirs, out, lang="zh", base=None, mixed_periods=False) -> 
     best = max(range(len(run_names)), key=counted.__getitem__)
     diff = counted[best] - counted[0]
     if best == 0:
-        answer = _w(lang, f"{len(loaded)}个情景中，基准{run_names[0]}外送电量最高（{qty.text('energy', counted[0], 'zh', 1)}）。",
-                    f"Of {len(loaded)} runs, the base {run_names[0]} exports most ({qty.text('energy', counted[0], 'en')}).")
+        answer = _w(
+            lang,
+            f"{len(loaded)}个情景中，基准{run_names[0]}外送电量最高（{qty.text('energy', counted[0], 'zh', 1)}）。",
+            f"Of {len(loaded)} runs, the base {run_names[0]} exports most ({qty.text('energy', counted[0], 'en')}).",
+        )
     else:
-        answer = _w(lang, f"{len(loaded)}个情景中，{run_names[best]}外送电量最高（{qty.text('energy', counted[best], 'zh', 1)}），"
-                    f"比基准{run_names[0]}多{qty.text_fit('energy', diff, 'zh')}。",
-                    f"Of {len(loaded)} runs, {run_names[best]} exports most ({qty.text('energy', counted[best], 'en')}), "
-                    f"{qty.text_fit('energy', diff, 'en')} more than the base {run_names[0]}.")
+        answer = _w(
+            lang,
+            f"{len(loaded)}个情景中，{run_names[best]}外送电量最高（{qty.text('energy', counted[best], 'zh', 1)}），"
+            f"比基准{run_names[0]}多{qty.text_fit('energy', diff, 'zh')}。",
+            f"Of {len(loaded)} runs, {run_names[best]} exports most ({qty.text('energy', counted[best], 'en')}), "
+            f"{qty.text_fit('energy', diff, 'en')} more than the base {run_names[0]}.",
+        )
     out = claim(Path(out), "compare")
     title = _w(lang, f"情景比较（基准：{run_names[0]}）", f"Scenario comparison (base: {run_names[0]})")
-    warn = (_w(lang, "注意：各情景计算期不同（如一周对一年），电量不可直接比较；目标均按各自计算期折算。",
-               "Warning: the runs cover different periods (a week against a year, say); energies do not "
-               "compare directly, and each target is pro rata to its own run.") if mixed else None)
+    warn = (
+        _w(
+            lang,
+            "注意：各情景计算期不同（如一周对一年），电量不可直接比较；目标均按各自计算期折算。",
+            "Warning: the runs cover different periods (a week against a year, say); energies do not "
+            "compare directly, and each target is pro rata to its own run.",
+        )
+        if mixed
+        else None
+    )
 
     def build(charts_dir):
         charts = draw_comparison([f for _, f, _ in loaded], charts_dir, lang, run_names, summaries)
         blocks = [page.h("h1", title), page.h("p", answer, "answer")]
         blocks += [page.h("p", warn, "warn")] if warn else []
         blocks += [page.figure(charts[0]), page.table(table, lang)] + [page.figure(c) for c in charts[1:]]
-        blocks.append(page.h("p", _w(lang, "结果文件夹：", "Results folders: ") + "; ".join(
-            str(f) for _, f, _p in loaded), "note prov"))
-        blocks.append(page.h("p", provenance.line(provenance.stamp(date_key="report_date"), lang), "note prov"))
+        blocks.append(
+            page.h(
+                "p",
+                _w(lang, "结果文件夹：", "Results folders: ") + "; ".join(str(f) for _, f, _p in loaded),
+                "note prov",
+            )
+        )
+        blocks.append(
+            page.h("p", provenance.line(provenance.stamp(date_key="report_date"), lang), "note prov")
+        )
         return blocks, answer + (f" {warn}" if warn else "")
 
     return page.write(out, lang, title, build, lambda: [table])

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-MODES = {"dispatch": ("经济调度", "cost-optimal dispatch"), "target": ("含外送目标的调度", "dispatch with the target"),
-         "max-export": ("最大外送能力", "maximum export"), "plan": ("规划（最低成本新增装机）", "plan (least-cost additions)")}
+MODES = {
+    "dispatch": ("经济调度", "cost-optimal dispatch"),
+    "target": ("含外送目标的调度", "dispatch with the target"),
+    "max-export": ("最大外送能力", "maximum export"),
+    "plan": ("规划（最低成本新增装机）", "plan (least-cost additions)"),
+}
 BUS_NAMES = {"jiuquan": ("酒泉", "Jiuquan")}
-DESIGNS = {"grid": ("网格", "grid"), "one-at-a-time": ("逐一变动", "one at a time"),
-           "latin-hypercube": ("拉丁超立方抽样", "Latin hypercube samples"), "weather-years": ("多气象年", "weather years")}
+DESIGNS = {
+    "grid": ("网格", "grid"),
+    "one-at-a-time": ("逐一变动", "one at a time"),
+    "latin-hypercube": ("拉丁超立方抽样", "Latin hypercube samples"),
+    "weather-years": ("多气象年", "weather years"),
+}
 
 
 def pick(pair, lang: str) -> str:
@@ -27,8 +35,17 @@ def mode(s: dict, lang: str) -> str:
 
 
 # Component families by their prefix in hourly.parquet and plan additions, as style labels them.
-FAMILY_LABELS = {"Wind": "wind", "PV": "pv", "Battery": "battery", "PumpedHydro": "pumped_hydro", "CSP": "csp",
-                 "Heating": "heating", "Hydro": "hydro", "Coal": "coal", "CHP": "chp"}
+FAMILY_LABELS = {
+    "Wind": "wind",
+    "PV": "pv",
+    "Battery": "battery",
+    "PumpedHydro": "pumped_hydro",
+    "CSP": "csp",
+    "Heating": "heating",
+    "Hydro": "hydro",
+    "Coal": "coal",
+    "CHP": "chp",
+}
 
 
 def family(name: str, lang: str) -> str:
@@ -69,4 +86,6 @@ def run_names(summaries: list[dict], folders: list[Path], lang: str) -> list[str
     titles = [title(s, lang) for s in summaries]
     if len(set(titles)) == len(titles):
         return titles
-    return [f"{t}（{Path(f).name}）" if lang == "zh" else f"{t} ({Path(f).name})" for t, f in zip(titles, folders)]
+    return [
+        f"{t}（{Path(f).name}）" if lang == "zh" else f"{t} ({Path(f).name})" for t, f in zip(titles, folders)
+    ]

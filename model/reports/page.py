@@ -24,7 +24,7 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}figure{margi
 
 
 def h(tag: str, text: str, cls: str = "") -> str:
-    return f'<{tag}{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>{html.escape(text)}</{tag}>'
+    return f"<{tag}{f' class={chr(34)}{cls}{chr(34)}' if cls else ''}>{html.escape(text)}</{tag}>"
 
 
 def table(t: tables.Table, lang: str) -> str:
@@ -33,8 +33,10 @@ def table(t: tables.Table, lang: str) -> str:
 
 def figure(chart: dict) -> str:
     data = base64.b64encode(Path(chart["png"]).read_bytes()).decode()
-    return (f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(chart["title"])}">'
-            f"<figcaption>{html.escape(chart['title'])}</figcaption></figure>")
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(chart["title"])}">'
+        f"<figcaption>{html.escape(chart['title'])}</figcaption></figure>"
+    )
 
 
 def _font_face(text: str) -> str:
@@ -57,9 +59,11 @@ def document(title: str, blocks: list[str], lang: str) -> str:
     body = "\n".join(blocks)
     text = html.unescape(re.sub(r"<[^>]+>", " ", body)) + title  # with the viewer's words and dates
     text += "".join(chr(c) for c in range(0x20, 0x7F))
-    return (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{_font_face(text)}{CSS}{viewer.CSS}</style></head>"
-            f"<body>\n{body}\n</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_font_face(text)}{CSS}{viewer.CSS}</style></head>"
+        f"<body>\n{body}\n</body></html>"
+    )
 
 
 def write(folder: Path, lang: str, title: str, build, sheets_of) -> dict:
@@ -72,8 +76,11 @@ def write(folder: Path, lang: str, title: str, build, sheets_of) -> dict:
         (tmp / f"report_{lang}.html").write_text(document(title, blocks, lang), encoding="utf-8")
         tables.write_workbook(tmp / f"report_{lang}.xlsx", sheets_of(), lang)
         for other in (l for l in style.LANGS if l != lang):
-            for old in [target / f"report_{other}.html", target / f"report_{other}.xlsx",
-                        *sorted((target / "charts" / other).glob("*"))]:
+            for old in [
+                target / f"report_{other}.html",
+                target / f"report_{other}.xlsx",
+                *sorted((target / "charts" / other).glob("*")),
+            ]:
                 if old.is_file() and not old.is_symlink():
                     new = tmp / old.relative_to(target)
                     new.parent.mkdir(parents=True, exist_ok=True)

@@ -66,10 +66,12 @@ def to_html(t: Table, lang: str) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in t.frame.columns)
     rows = []
     for i, values in enumerate(t.frame.itertuples(index=False)):
-        cells = "".join(f"<td{_quoted if c == t.quoted else ''}>{html.escape(cell_text(t.kind(c, i), v, lang))}</td>"
-                        for c, v in zip(t.frame.columns, values))
+        cells = "".join(
+            f"<td{_quoted if c == t.quoted else ''}>{html.escape(cell_text(t.kind(c, i), v, lang))}</td>"
+            for c, v in zip(t.frame.columns, values)
+        )
         rows.append(f"<tr>{cells}</tr>")
-    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _width(text: str) -> float:

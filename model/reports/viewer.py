@@ -17,34 +17,73 @@ import pandas as pd
 from .. import quantities
 from . import names
 from ..charts import style
-from ..charts.run_charts import (LAYER_COLORS, LINE_NAMES, SERIES_COLORS, SUPPLY, hourly_sum, pick, text,
-                                 units_of)
+from ..charts.run_charts import (
+    LAYER_COLORS,
+    LINE_NAMES,
+    SERIES_COLORS,
+    SUPPLY,
+    hourly_sum,
+    pick,
+    text,
+    units_of,
+)
 
 MAX_POINTS = 8784
 SOC = {"Battery-soc": "battery", "PumpedHydro-soc": "pumped_hydro"}
-WORDS = {"dispatch": ("电力平衡：供电（万千瓦）", "Supply by source (GW)"), "export": ("分通道外送（万千瓦）", "Export by line (GW)"),
-         "price": ("节点电价（元/兆瓦时）", "Bus price (CNY/MWh)"),
-         "storage": ("储能电量（万千瓦时）", "Stored energy (GWh)"),
-         "title": ("逐时结果（拖动平移，滚轮或按钮缩放，点击图例隐藏）",
-                   "Hourly results (drag to pan, wheel or buttons to zoom, click a legend entry to hide it)"),
-         "all": ("全年", "All"), "in": ("放大", "Zoom in"), "out": ("缩小", "Zoom out")}
+WORDS = {
+    "dispatch": ("电力平衡：供电（万千瓦）", "Supply by source (GW)"),
+    "export": ("分通道外送（万千瓦）", "Export by line (GW)"),
+    "price": ("节点电价（元/兆瓦时）", "Bus price (CNY/MWh)"),
+    "storage": ("储能电量（万千瓦时）", "Stored energy (GWh)"),
+    "title": (
+        "逐时结果（拖动平移，滚轮或按钮缩放，点击图例隐藏）",
+        "Hourly results (drag to pan, wheel or buttons to zoom, click a legend entry to hide it)",
+    ),
+    "all": ("全年", "All"),
+    "in": ("放大", "Zoom in"),
+    "out": ("缩小", "Zoom out"),
+}
 
 
 def _series(hourly: pd.DataFrame, lang: str) -> dict:
     views = {}
-    stack = [(text(key, lang), LAYER_COLORS.get(key, style.COLORS.get(key)),
-              quantities.value("power", hourly_sum(hourly, *prefixes), lang)) for key, prefixes in SUPPLY]
+    stack = [
+        (
+            text(key, lang),
+            LAYER_COLORS.get(key, style.COLORS.get(key)),
+            quantities.value("power", hourly_sum(hourly, *prefixes), lang),
+        )
+        for key, prefixes in SUPPLY
+    ]
     views["dispatch"] = {"stack": True, "series": [s for s in stack if s[2].max() > 0]}
-    views["export"] = {"stack": True, "series": [
-        (pick(LINE_NAMES.get(line, (line, line)), lang), SERIES_COLORS[i % len(SERIES_COLORS)],
-         quantities.value("power", hourly[f"Line-flow[{line}]"], lang))
-        for i, line in enumerate(units_of(hourly, "Line-flow"))]}
-    views["price"] = {"stack": False, "series": [
-        (names.bus(bus, lang), SERIES_COLORS[i % len(SERIES_COLORS)], hourly[f"Bus-price[{bus}]"])
-        for i, bus in enumerate(units_of(hourly, "Bus-price"))]}
+    views["export"] = {
+        "stack": True,
+        "series": [
+            (
+                pick(LINE_NAMES.get(line, (line, line)), lang),
+                SERIES_COLORS[i % len(SERIES_COLORS)],
+                quantities.value("power", hourly[f"Line-flow[{line}]"], lang),
+            )
+            for i, line in enumerate(units_of(hourly, "Line-flow"))
+        ],
+    }
+    views["price"] = {
+        "stack": False,
+        "series": [
+            (names.bus(bus, lang), SERIES_COLORS[i % len(SERIES_COLORS)], hourly[f"Bus-price[{bus}]"])
+            for i, bus in enumerate(units_of(hourly, "Bus-price"))
+        ],
+    }
     unit_names = names.unit_names(hourly.columns, lang)
-    soc = [(unit_names[unit], style.COLORS[tech], quantities.value("energy_small", hourly[f"{prefix}[{unit}]"], lang))
-           for prefix, tech in SOC.items() for unit in units_of(hourly, prefix)]
+    soc = [
+        (
+            unit_names[unit],
+            style.COLORS[tech],
+            quantities.value("energy_small", hourly[f"{prefix}[{unit}]"], lang),
+        )
+        for prefix, tech in SOC.items()
+        for unit in units_of(hourly, prefix)
+    ]
     if soc:
         views["storage"] = {"stack": False, "series": soc}
     return views
@@ -61,8 +100,9 @@ def data(hourly: pd.DataFrame, lang: str) -> dict:
             v = v[: len(v) // step * step].reshape(-1, step).mean(axis=1) if step > 1 else v
             series.append({"name": name, "color": color, "values": [round(float(x), 2) for x in v]})
         if series:
-            out["views"].append({"key": key, "label": pick(WORDS[key], lang), "stack": view["stack"],
-                                 "series": series})
+            out["views"].append(
+                {"key": key, "label": pick(WORDS[key], lang), "stack": view["stack"], "series": series}
+            )
     return out
 
 
@@ -70,12 +110,14 @@ def html(hourly: pd.DataFrame, lang: str) -> str:
     payload = json.dumps(data(hourly, lang), ensure_ascii=False, separators=(",", ":"))
     payload = payload.replace("</", "<\\/")  # a name holding </script> must not end the block
     words = {k: pick(WORDS[k], lang) for k in ("title", "all", "in", "out")}
-    return (f'<section id="viewer"><h2>{words["title"]}</h2><div class="vbar"><select id="vsel"></select>'
-            f'<button id="vin">{words["in"]}</button><button id="vout">{words["out"]}</button>'
-            f'<button id="vall">{words["all"]}</button><span id="vinfo"></span></div>'
-            f'<canvas id="vcanvas" width="1060" height="380"></canvas><div id="vlegend"></div>'
-            f'<script id="vdata" type="application/json">{payload}</script>'
-            f"<script>{SCRIPT}</script></section>")
+    return (
+        f'<section id="viewer"><h2>{words["title"]}</h2><div class="vbar"><select id="vsel"></select>'
+        f'<button id="vin">{words["in"]}</button><button id="vout">{words["out"]}</button>'
+        f'<button id="vall">{words["all"]}</button><span id="vinfo"></span></div>'
+        f'<canvas id="vcanvas" width="1060" height="380"></canvas><div id="vlegend"></div>'
+        f'<script id="vdata" type="application/json">{payload}</script>'
+        f"<script>{SCRIPT}</script></section>"
+    )
 
 
 SCRIPT = r"""
