@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from model import meeting_report
+from model.reports import run_tables
 from model.cli import main
 from model.pipeline import run
 from model.sweeps import runner
@@ -98,14 +99,15 @@ def test_compare_command(run_dir, tmp_path, capsys):
     other = tmp_path / "bigger_ac"
     run(ROOT / "tests" / "scenarios" / "rich_day.yaml", out=other, overrides=[("export_lines.ac.capacity_mw", 800)])
     assert main(["compare", str(run_dir), str(other), "--out", str(tmp_path / "cmp"), "--lang", "en"]) == 0
-    assert "Of 2 runs, rich_day (bigger_ac) exports most" in capsys.readouterr().out
+    # runs of one scenario are named by what they change, not by their folders
+    assert "Of 2 runs, rich_day (ac capacity 0.8 GW) exports most" in capsys.readouterr().out
     table = pd.read_excel(tmp_path / "cmp" / "report" / "report_en.xlsx", sheet_name="Comparison")
     export = table.set_index(table.columns[0]).loc["Export"]
     summaries = [json.loads((d / "summary.json").read_text(encoding="utf-8")) for d in (run_dir, other)]
     assert export["Unit"] == "TWh"
     assert export.iloc[1:3].astype(float).tolist() == pytest.approx([s["export_mwh"] / 1e6 for s in summaries],
                                                                       abs=0.006)
-    diff = export["rich_day (bigger_ac) less base"]
+    diff = export["rich_day (ac capacity 0.8 GW) less base"]
     assert diff == pytest.approx((summaries[1]["export_mwh"] - summaries[0]["export_mwh"]) / 1e6, abs=0.006)
 
 
@@ -114,7 +116,7 @@ def test_compare_against_a_named_base(run_dir, tmp_path, capsys):
     run(ROOT / "tests" / "scenarios" / "rich_day.yaml", out=other, overrides=[("export_lines.ac.capacity_mw", 800)])
     assert main(["compare", str(run_dir), str(other), "--base", str(other), "--out", str(tmp_path / "cmp")]) == 0
     table = pd.read_excel(tmp_path / "cmp" / "report" / "report_zh.xlsx", sheet_name="情景比较")
-    assert list(table.columns[:3]) == ["指标", "单位", "rich_day（bigger_ac）"]  # the base comes first
+    assert list(table.columns[:2]) == ["指标", "单位"] and "基准" in table.columns[2]  # the base comes first
     assert "单位" in table.columns and table.columns[-1].endswith("较基准")
 
 
@@ -176,7 +178,7 @@ def test_gap_months_in_calendar_order():
 def test_monthly_progress_is_cumulative_and_has_units(run_dir):
     s = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     monthly = pd.read_csv(run_dir / "monthly.csv")
-    t = meeting_report.monthly_table(monthly, s, "zh")
+    t = run_tables.monthly_table(monthly, s, "zh")
     assert all("（" in c for c in t.frame.columns[1:])
     progress = t.frame[[c for c in t.frame.columns if c.startswith("目标进度")][0]]
     assert progress.iloc[-1] == pytest.approx(s["target_counted_mwh"] / s["target_mwh"], rel=1e-6)
@@ -192,7 +194,7 @@ def _plan_summary():
 
 
 def test_additions_table_reads_as_the_other_tables():
-    t = meeting_report.additions_table(_plan_summary(), "zh")
+    t = run_tables.additions_table(_plan_summary(), "zh")
     text = t.frame.to_string()
     assert "dunhuang" not in text and "PumpedHydro" not in text and "capacity" not in text
     assert len(t.frame) == 3 and t.frame.iloc[-1, 0] == "合计"  # two additions (no zero row) and a total
@@ -208,7 +210,7 @@ def test_unserved_heat_is_said():
 
 def test_english_co2_in_proper_units(run_dir):
     s = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
-    t = meeting_report.key_figures(s, "en").frame.set_index("Figure")
+    t = run_tables.key_figures(s, "en").frame.set_index("Figure")
     assert t.loc["CO2 emissions", "Unit"] == "Mt"
 
 

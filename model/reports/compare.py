@@ -40,8 +40,7 @@ FIGURES = (
 )
 
 
-def _w(lang, zh, en):
-    return zh if lang == "zh" else en
+_w = names.say
 
 
 def load(path) -> tuple[dict, Path, str | None]:

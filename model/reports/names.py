@@ -20,6 +20,10 @@ DESIGNS = {
 }
 
 
+def say(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
 def pick(pair, lang: str) -> str:
     return pair[0] if lang == "zh" else pair[1]
 

@@ -31,8 +31,7 @@ KPIS = (
 )
 
 
-def _w(lang, zh, en):
-    return zh if lang == "zh" else en
+_w = names.say
 
 
 def sweep_answer(points: pd.DataFrame, design: dict, lang: str) -> str:

@@ -10,12 +10,11 @@ import pandas as pd
 from .. import provenance
 from .. import quantities as qty
 from ..charts import style
-from . import page
+from . import names, page
 from .tables import Table, shown
 
 
-def _w(lang, zh, en):
-    return zh if lang == "zh" else en
+_w = names.say
 
 
 def curve_table(table: pd.DataFrame, lang: str) -> Table:
