@@ -59,9 +59,10 @@ def binding_limit(s: dict, lang: str) -> str:
     return _words(lang, "调节能力不足", "a lack of flexibility")
 
 
-def gap_months(monthly: pd.DataFrame, n=3) -> list[str]:
-    """The ``n`` months furthest below their share of the target, in calendar order."""
-    short = (monthly["target_path_mwh"] - counted_monthly(monthly, None)).sort_values(ascending=False)
+def gap_months(monthly: pd.DataFrame, s: dict | None = None, n=3) -> list[str]:
+    """The ``n`` months furthest below their share of the target, as the target counts export
+    (``s``: the summary; None: net of imports), in calendar order."""
+    short = (monthly["target_path_mwh"] - counted_monthly(monthly, s)).sort_values(ascending=False)
     worst = [i for i in short.index[:n] if short[i] > 0]
     return [monthly.loc[i, "month"] for i in sorted(worst)]
 
@@ -69,7 +70,7 @@ def gap_months(monthly: pd.DataFrame, n=3) -> list[str]:
 def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
     counted, target = s["target_counted_mwh"], s["target_mwh"]
     share = counted / target if target else 0.0
-    months = gap_months(monthly)
+    months = gap_months(monthly, s)
     e = lambda mwh: qty.text("energy", mwh, lang, 1 if lang == "zh" else 2)  # noqa: E731
     whole = abs(qty.value("energy", target, lang) - round(qty.value("energy", target, lang))) < 0.05
     goal = qty.text("energy", target, lang, 0 if whole else 1)  # 280亿千瓦时; a week's 5.4

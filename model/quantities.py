@@ -96,7 +96,7 @@ def text_fit(name: str, x, lang: str) -> str:
 def header(label: str, name: str, lang: str) -> str:
     """A column header with its unit: "外送电量（亿千瓦时）", "Export (TWh)"."""
     u = unit(name, lang)
-    if not u:
+    if not u or u == "%":  # a rate's cells read 4.4%: the header need not say it again
         return label
     return f"{label}（{u}）" if lang == "zh" else f"{label} ({u})"
 

@@ -177,7 +177,7 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "plan_ties": expansion.ties(sol, lp) if lp.blocks("investment") else None,
         "mean_price_cny_per_mwh": {b: float(np.average(rep.hourly[f"Bus-price[{b}]"], weights=w)) for b in ctx.buses},
         "weather_year": ctx.values["weather_year"],
-        "line_rating_mw": rep.scalars["line_rating_mw"],
+        "line_rating_mw": rep.scalars.get("line_rating_mw", {}),
         "provenance": provenance.stamp(ctx.scenario.raw),
         "sources": provenance.main_sources(ctx.scenario),
         "warnings": list(ctx.profiles.warnings),

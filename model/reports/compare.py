@@ -142,7 +142,7 @@ def comparison_table(summaries: list[dict], run_names: list[str], lang: str) -> 
         if all(v is None for v in values):
             continue
         cols[_w(lang, "指标", "Figure")].append(_w(lang, zh, en))
-        cols[_w(lang, "单位", "Unit")].append(qty.unit(kind, lang))
+        cols[_w(lang, "单位", "Unit")].append(qty.unit(kind, lang) if kind != "rate" else "")
         for name, v in zip(run_names, values):
             cols[name].append(None if v is None else shown(kind, v, lang))
             kinds[name].append(kind)

@@ -58,7 +58,7 @@ def key_figures(s: dict, lang: str) -> Table:
         {
             _words(lang, "指标", "Figure"): [r[0] for r in rows],
             _words(lang, "数值", "Value"): [shown(k, v, lang) if k else v for _, v, k in rows],
-            _words(lang, "单位", "Unit"): [qty.unit(k, lang) if k else "" for k in kinds],
+            _words(lang, "单位", "Unit"): [qty.unit(k, lang) if k and k != "rate" else "" for k in kinds],
         }
     )
     return Table("关键指标" if zh else "Key figures", frame, {frame.columns[1]: kinds})
@@ -297,7 +297,7 @@ def limits_table(s: dict, lang: str) -> Table:
         {
             _words(lang, "制约因素", "Limit"): [r[0] for r in rows],
             _words(lang, "数值", "Value"): [shown(k, v, lang) for _, v, k in rows],
-            _words(lang, "单位", "Unit"): [qty.unit(k, lang) for k in kinds],
+            _words(lang, "单位", "Unit"): [qty.unit(k, lang) if k != "rate" else "" for k in kinds],
         }
     )
     return Table(_words(lang, "主要制约", "Binding limits"), frame, {frame.columns[1]: kinds})

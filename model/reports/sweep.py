@@ -109,7 +109,7 @@ def spread_table(points: pd.DataFrame, lang: str) -> Table:
         rows.append(
             [
                 _w(lang, zh, en),
-                qty.unit(kind, lang),
+                qty.unit(kind, lang) if kind != "rate" else "",
                 *(shown(kind, float(x), lang) for x in (v.quantile(0.1), v.median(), v.min(), v.max())),
             ]
         )
