@@ -317,7 +317,10 @@ def tornado(sweep: SweepFiles, out_dir, lang: str) -> dict | None:
             right = (result > base) if not still else color == HIGH_COLOR
             ax.annotate(param_value(swing.key, value, lang), (result, y + offset), xytext=(4 if right else -4, 0),
                         textcoords="offset points", ha="left" if right else "right", va="center", fontsize=8.5)
-    ax.set_yticks(range(len(bars)), [f"{param_name(s.key, lang)}\n{s.key}" for s in bars], fontsize=8.5)
+    labels = [param_name(s.key, lang) for s in bars]
+    # the scenario key only where two parameters would read alike (two wind farms' capacities)
+    labels = [f"{n}\n{s.key}" if labels.count(n) > 1 else n for n, s in zip(labels, bars)]
+    ax.set_yticks(range(len(bars)), labels, fontsize=8.5)
     ax.axvline(base, color="black", lw=1.2)
     ax.annotate(text("base_value", lang, value=report_energy(base, lang)), (base, 1),
                 xycoords=("data", "axes fraction"), xytext=(-3, -3), textcoords="offset points", ha="right",

@@ -8,8 +8,10 @@ row a point with the swept parameters first, in display units, and the KPIs afte
 from __future__ import annotations
 
 import json
+import numbers
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import provenance
@@ -62,15 +64,15 @@ def parameters_of(points: pd.DataFrame, design: dict) -> list[str]:
 def points_table(points: pd.DataFrame, design: dict, lang: str) -> Table:
     """One row a point: swept parameters first, in display units, then the KPIs."""
     cols, kinds = {_w(lang, "方案", "Point"): points["point"] + 1}, {}
+    base = _w(lang, "基准值", "base value")  # a point that leaves the parameter as the base has it
     for key in parameters_of(points, design):
         convert, _ = param_scale(key, lang)
-        values = points[key]
         cols[param_label(key, lang)] = [
-            convert(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in values
+            base if _missing(v) else float(f"{convert(v):.4g}") if _number(v) else v for v in points[key]
         ]
         kinds[param_label(key, lang)] = None
     for column, zh, en, kind in KPIS:
-        if column in points.columns:
+        if column in points.columns and points[column].notna().any():
             header = qty.header(_w(lang, zh, en), kind, lang)
             cols[header] = [None if pd.isna(v) else shown(kind, float(v), lang) for v in points[column]]
             kinds[header] = kind
@@ -80,10 +82,15 @@ def points_table(points: pd.DataFrame, design: dict, lang: str) -> Table:
         for r, s in zip(points["target_reached"], points["status"])
     ]
     frame = pd.DataFrame(cols)
-    for key in parameters_of(points, design):  # a number to four significant digits, as on the charts
-        label = param_label(key, lang)
-        frame[label] = [float(f"{v:.4g}") if isinstance(v, float) else v for v in frame[label]]
     return Table(_w(lang, "各方案结果", "Points"), frame, kinds, sheet=_w(lang, "方案", "Points"))
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
+
+
+def _number(v) -> bool:
+    return isinstance(v, numbers.Number) and not isinstance(v, (bool, np.bool_))
 
 
 def spread_table(points: pd.DataFrame, lang: str) -> Table:
