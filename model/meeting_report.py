@@ -80,7 +80,7 @@ def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
             f"{e(counted)}，为{goal}目标的{share:.1%}"
         )
         if s["target_reached"]:
-            return text + "，目标可以实现。"
+            return text + "，目标可以实现" + built(s, "zh") + "。"
         where = f"；缺口主要在{'、'.join(str(int(m[-2:])) + '月' for m in months)}" if months else ""
         reach = (
             f"，本模式下目标不可及（外送上限{e(s['target_ceiling_mwh'])}）"
@@ -91,7 +91,7 @@ def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
     basis = "export net of imports" if "net" in s["target_basis"] else "export"
     text = f"{names.title(s, 'en')}: {basis} of {e(counted)}, {share:.1%} of the {goal} target"
     if s["target_reached"]:
-        return text + ": the target is reached."
+        return text + ": the target is reached" + built(s, "en") + "."
     where = (
         f"; the gap lies mostly in {', '.join(pd.Timestamp(m + '-01').strftime('%B') for m in months)}"
         if months
@@ -103,6 +103,22 @@ def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
         else ""
     )
     return text + f", {e(s['shortfall_mwh'])} short{where}{reach}; binding limit: {binding_limit(s, 'en')}."
+
+
+def built(s: dict, lang: str, most=3) -> str:
+    """Plan mode: what the answer needs built (the costliest additions) and what it costs a year."""
+    from .reports.run_tables import addition_kind, addition_name
+
+    added = sorted((a for a in s.get("additions") or [] if a["added"] > 1e-6),
+                   key=lambda a: -a["annualised_cost_cny"])
+    if not added:
+        return ""
+    items = [f"{addition_name(a, lang)}{'' if lang == 'zh' else ' '}{qty.text(addition_kind(a), a['added'], lang)}"
+             for a in added[:most]]
+    more = _words(lang, "等", " and more") if len(added) > most else ""
+    cost = qty.text("money", sum(a["annualised_cost_cny"] for a in added), lang)
+    return _words(lang, f"，需新增{'、'.join(items)}{more}，年化成本{cost}",
+                  f", with {', '.join(items)}{more} built, at {cost} a year")
 
 
 def warnings(s: dict, lang: str) -> list[str]:

@@ -140,6 +140,13 @@ def addition_name(a: dict, lang: str) -> str:
     return f"{who}{dim}" if lang == "zh" else f"{who} {dim}"
 
 
+def addition_kind(a: dict) -> str:
+    """The display quantity of an addition: power, stored energy, or stored heat."""
+    if a["unit_of_measure"] == "MW":
+        return "power"
+    return "heat" if (a["family"], a["dimension"]) in HEAT else "energy_small"
+
+
 def additions_table(s: dict, lang: str) -> Table:
     """Plan mode: what is built (rows that add nothing left out), and what it costs a year
     (annualised capital and fixed O&M), with a total."""
@@ -153,13 +160,7 @@ def additions_table(s: dict, lang: str) -> Table:
     ]
     out, kinds = [], []
     for a in rows:
-        kind = (
-            "power"
-            if a["unit_of_measure"] == "MW"
-            else "heat"
-            if (a["family"], a["dimension"]) in HEAT
-            else "energy_small"
-        )
+        kind = addition_kind(a)
         out.append(
             [
                 addition_name(a, lang),
