@@ -211,7 +211,8 @@ def compare_report(run_dirs, out, lang="zh", base=None, mixed_periods=False) -> 
             f"{qty.text_fit('energy', diff, 'en')} more than the base {run_names[0]}.",
         )
     out = claim(Path(out), "compare")
-    title = _w(lang, f"情景比较（基准：{run_names[0]}）", f"Scenario comparison (base: {run_names[0]})")
+    title = _w(lang, "情景比较", "Scenario comparison")
+    base_line = _w(lang, f"基准：{run_names[0]}；差值均为各情景减基准。", f"Base: {run_names[0]}; differences are each run less the base.")
     warn = (
         _w(
             lang,
@@ -225,7 +226,7 @@ def compare_report(run_dirs, out, lang="zh", base=None, mixed_periods=False) -> 
 
     def build(charts_dir):
         charts = draw_comparison([f for _, f, _ in loaded], charts_dir, lang, run_names, summaries)
-        blocks = [page.h("h1", title), page.h("p", answer, "answer")]
+        blocks = [page.h("h1", title), page.h("p", base_line, "sub"), page.h("p", answer, "answer")]
         blocks += [page.h("p", warn, "warn")] if warn else []
         blocks += [page.figure(charts[0]), page.table(table, lang)] + [page.figure(c) for c in charts[1:]]
         blocks.append(
