@@ -73,7 +73,7 @@ def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
     months = gap_months(monthly, s)
     e = lambda mwh: qty.text("energy", mwh, lang, 1 if lang == "zh" else 2)  # noqa: E731
     whole = abs(qty.value("energy", target, lang) - round(qty.value("energy", target, lang))) < 0.05
-    goal = qty.text("energy", target, lang, 0 if whole else 1)  # 280亿千瓦时; a week's 5.4
+    goal = qty.text("energy", target, lang, 0 if whole else None)  # 280亿千瓦时; a week's 5.4
     if lang == "zh":
         text = (
             f"{names.title(s, 'zh')}：外送电量（{'扣除省网购电' if 'net' in s['target_basis'] else '全口径'}）"
@@ -236,12 +236,12 @@ def _subtitle(s: dict, lang: str) -> str:
     return _words(
         lang,
         f"{names.mode(s, 'zh')}｜{first}至{last}｜{s['hours']:,}小时",
-        f"{names.mode(s, 'en')} | {first} to {last} | {s['hours']:,} hours",
+        f"{names.mode(s, 'en').capitalize()} | {first} to {last} | {s['hours']:,} hours",
     )
 
 
 def report(folder, lang="zh", hourly_sheet=False) -> dict:
-    """Report on a run folder or a sweep folder, whichever ``folder`` is."""
+    """Report on a run, sweep or target-curve folder, whichever ``folder`` is."""
     from .reports.sweep import sweep_report
 
     folder = Path(folder)
