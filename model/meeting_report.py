@@ -73,7 +73,7 @@ def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
     months = gap_months(monthly, s)
     e = lambda mwh: qty.text("energy", mwh, lang, 1 if lang == "zh" else 2)  # noqa: E731
     whole = abs(qty.value("energy", target, lang) - round(qty.value("energy", target, lang))) < 0.05
-    goal = qty.text("energy", target, lang, 0 if whole else None)  # 280亿千瓦时; a week's 5.4
+    goal = qty.text("energy", target, lang, 0 if whole else None)  # 280亿千瓦时; a week's 5.37
     if lang == "zh":
         text = (
             f"{names.title(s, 'zh')}：外送电量（{'扣除省网购电' if 'net' in s['target_basis'] else '全口径'}）"
@@ -254,5 +254,6 @@ def report(folder, lang="zh", hourly_sheet=False) -> dict:
 
         return target_curve_report(folder, lang)
     raise InputError(
-        folder, None, "expected a run folder (with summary.json) or a sweep folder (with points.parquet)"
+        folder, None, "expected a run folder (with summary.json), a sweep folder (with points.parquet) or a "
+        "target-curve folder (with target_curve.csv)"
     )
