@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCENARIO ?= scenarios/jiuquan_2019.yaml
 
-.PHONY: setup run test lint lock bench weather clean
+.PHONY: setup run test lint lock bench weather clean browser
 
 # Exactly the versions CI tested (requirements.lock), whatever the ranges in pyproject.toml allow.
 $(STAMP): pyproject.toml requirements.lock
@@ -19,7 +19,11 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/hexi run $(SCENARIO)
 
-test: setup lint
+# The report pages are tested in a real browser: Chromium from Debian's packages (CI runs as root).
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: setup lint browser
 	$(BIN)/python -m pytest -q
 
 lint: setup

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, progress, project, yaml_text
+from . import __version__, progress, project, quantities, yaml_text
 from . import scenario as scenario_mod
 from .errors import InputError, ResourceError, SolveError
 from .settings import MODES
@@ -193,12 +193,16 @@ def _check_scheduler(address: str):
 
 # ------------------------------------------------------------------ report, compare
 def _report_arguments(p):
-    p.add_argument("folder", help="results/<run> or results/sweeps/<sweep>")
+    p.add_argument("folder", help="results/<run>, results/sweeps/<sweep> or a target-curve folder")
+    p.add_argument("--hourly", action="store_true", help="add the hourly results to the workbook "
+                   "(a sheet of 8,760 rows for a year)")
 
 
 def cmd_report(args):
     _refuse_unchecked(args.folder)
-    _report(args.folder, args.lang)
+    from .meeting_report import report
+
+    _print_report(report(args.folder, args.lang, hourly_sheet=args.hourly))
     return 0
 
 
@@ -228,15 +232,21 @@ def format_sweep(out) -> str:
 
 
 def _compare_arguments(p):
-    p.add_argument("runs", nargs="+", help="run folders, results/<name>")
+    p.add_argument("runs", nargs="+", help="run folders (results/<name>) or sweep points "
+                   "(results/sweeps/<sweep>/points/<hash>)")
+    p.add_argument("--base", metavar="RUN", help="the run the others are set against (default: "
+                   "the first)")
+    p.add_argument("--mixed-periods", action="store_true", help="compare runs of different periods "
+                   "(a week against a year) anyway; the report then warns at the top")
 
 
 def cmd_compare(args):
-    for folder in args.runs:
+    for folder in [*args.runs, *([args.base] if args.base else [])]:
         _refuse_unchecked(folder)
-    from .meeting_report import compare_report
+    from .reports.compare import compare_report
 
-    _print_report(compare_report(args.runs, args.out or str(Path("results") / "compare"), args.lang))
+    _print_report(compare_report(args.runs, args.out or str(Path("results") / "compare"), args.lang,
+                                 base=args.base, mixed_periods=args.mixed_periods))
     return 0
 
 
@@ -266,11 +276,13 @@ def cmd_target_curve(args):
                                overrides)
     target_curve.write(table, folder, args.lang, with_chart=not args.no_report)
     shown = table[["target_twh", "objective_cny", "marginal_cost_cny_per_mwh", "shortfall_mwh"]].copy()
-    shown["objective_cny"] = (shown["objective_cny"] / 1e8).round(2)
+    shown["objective_cny"] = quantities.rounded("money", shown["objective_cny"], "zh")
     shown = shown.rename(columns={"objective_cny": "cost_100m_cny"})
     print(shown.to_string(index=False))
-    chart = "" if args.no_report else " and target_curve.png"
+    chart = "" if args.no_report else f" and charts/{args.lang}/target_curve.png"
     print(f"Results         {folder}/target_curve.csv{chart}")
+    if not args.no_report:
+        _report(folder, args.lang)
     return 0
 
 
@@ -416,13 +428,14 @@ def format_summary(s: dict, folder) -> str:
         lines.append(f"Storage         {unit}: {st['discharge_mwh'] / 1e6:.3f} TWh out, {st['cycles']:.0f} full cycles")
     for a in s["additions"]:
         lines.append(f"New capacity    {a['unit']} {a['dimension']}: +{a['added']:,.1f} {a['unit_of_measure']} "
-                     f"({a['annualised_cost_cny'] / 1e8:,.3f} 亿元 a year, annualised)")
+                     f"({quantities.value('money', a['annualised_cost_cny'], 'zh'):,.3f} 亿元 a year, annualised)")
     for bus, hours in s["sync_support_binding_hours"].items():
         lines.append(f"DC support      synchronous capacity at {bus} limits DC export in {hours} h "
                      "(Bus-sync_support binding)")
     basis = ("cost minus export revenue" if s["objective_includes_export_revenue"]
              else "cost; export revenue not counted")
-    lines.append(f"Cost            objective {s['objective_cny'] / 1e8:,.2f} 亿元 ({basis}); "
+    lines.append(f"Cost            objective {quantities.value('money', s['objective_cny'], 'zh'):,.2f} 亿元 "
+                 f"({basis}); "
                  f"CO2 {s['co2_t'] / 1e6:.2f} Mt")
     c = s["checks"]
     state = "OK" if c["ok"] else "FAILED: " + "; ".join(c["problems"])

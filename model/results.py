@@ -14,14 +14,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import expansion, modes, network
+from . import expansion, modes, network, provenance
 from .components import curtailment
 from .profiles import TIME_COLUMN
+from .quantities import TWH
 from .report import Report
 from .scenario import set_key
 
-MWH_PER_TWH = 1e6
-MWH_PER_YI_KWH = 1e5  # 1 亿千瓦时 = 1e8 kWh
+MWH_PER_YI_KWH = 1e5  # 1 亿千瓦时 = 10^8 kWh: the contract of summary.json, apart from display units
 
 
 def collect(built, sol) -> Report:
@@ -35,7 +35,7 @@ def collect(built, sol) -> Report:
 
 
 def _energy(mwh: float) -> str:
-    return f"{mwh / 1e6:.3f} TWh" if abs(mwh) >= 1e5 else f"{mwh:,.1f} MWh"
+    return f"{mwh / TWH:.3f} TWh" if abs(mwh) >= 0.1 * TWH else f"{mwh:,.1f} MWh"
 
 
 def target_status(ctx, target: float, counted: float, shortfall: float, dual, ceiling=None) -> dict:
@@ -115,6 +115,8 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
     hours = float(w.sum())
     out = {
         "scenario": ctx.scenario.name,
+        "title": ctx.values["title"] or {"zh": ctx.scenario.name, "en": ctx.scenario.name},
+        "description": ctx.values["description"],
         "mode": ctx.mode,
         "status": sol.status,
         "objective_cny": sol.objective,
@@ -124,11 +126,11 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "segments_per_day": ctx.values["time"]["segments_per_day"],
         "period": [ctx.hourly_index[0].isoformat(), ctx.hourly_index[-1].isoformat()],
         "export_mwh": export,
-        "export_twh": export / MWH_PER_TWH,
+        "export_twh": export / TWH,
         "export_yi_kwh": export / MWH_PER_YI_KWH,
         "export_by_line_mwh": export_by_line,
         "target_mwh": target,
-        "target_twh": target / MWH_PER_TWH,
+        "target_twh": target / TWH,
         "net_export_mwh": export - imports,
         "target_basis": "export net of imports" if "import" in modes.target_roles(ctx) else "export",
         "target_counted_mwh": counted,
@@ -175,6 +177,9 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "plan_ties": expansion.ties(sol, lp) if lp.blocks("investment") else None,
         "mean_price_cny_per_mwh": {b: float(np.average(rep.hourly[f"Bus-price[{b}]"], weights=w)) for b in ctx.buses},
         "weather_year": ctx.values["weather_year"],
+        "line_rating_mw": rep.scalars.get("line_rating_mw", {}),
+        "provenance": provenance.stamp(ctx.scenario.raw),
+        "sources": provenance.main_sources(ctx.scenario),
         "warnings": list(ctx.profiles.warnings),
         "balance_max_abs_mw": checks["balance_max_abs_mw"],
         "checks": checks,

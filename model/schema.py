@@ -45,7 +45,7 @@ class Param:
     unit: str
     default: Any = REQUIRED
     doc: str = ""
-    kind: str = "number"  # number | integer | string | bool | choice | date | monthday | windows | profile
+    kind: str = "number"  # number | integer | string | title | bool | choice | date | monthday | windows | profile
     min: float | None = None
     max: float | None = None
     choices: tuple = ()
@@ -79,6 +79,8 @@ class Param:
             return "a list of local-hour windows such as ['1-5', '11-17'] (from hour, to hour)"
         if self.kind == "bool":
             return "true or false"
+        if self.kind == "title":
+            return "{zh: 中文标题, en: English title} (or one text for both)"
         if self.kind == "profile":
             return (f"a number, a list of numbers or {{file: ..., column: ...}}{unit}, "
                     f"{PROFILE_KINDS[self.profile]}")
@@ -133,6 +135,8 @@ def check_value(value, param: Param, file, key):
         if not isinstance(value, str):
             raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
         return value
+    if kind == "title":
+        return _title(value, param, file, key)
     if kind == "bool":
         if not isinstance(value, bool):
             raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
@@ -153,6 +157,16 @@ def check_value(value, param: Param, file, key):
 
 
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # within pandas' clock, with room
+
+
+def _title(value, param, file, key) -> dict:
+    """A title in both report languages: {zh: ..., en: ...}; one text serves both."""
+    if isinstance(value, str) and value.strip():
+        return {"zh": value, "en": value}
+    if (isinstance(value, dict) and set(value) == {"zh", "en"}
+            and all(isinstance(v, str) and v.strip() for v in value.values())):
+        return dict(value)
+    raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
 
 
 def parse_date(value, param, file, key) -> dt.date:

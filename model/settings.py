@@ -7,6 +7,8 @@ MODES = ("dispatch", "target", "max-export", "plan")
 TOP = {
     "name": Param("-", None, "Run name; results go to results/<name>/. Defaults to the file name.",
                   kind="string"),
+    "title": Param("-", None, "The scenario's name in reports, charts and workbooks, in both report "
+                   "languages: {zh: ..., en: ...}. None: the run name.", kind="title"),
     "description": Param("-", "", "Free text shown in reports.", kind="string"),
     "weather_year": Param("-", None, "Weather year: fills {weather_year} in profile file names, e.g. "
                           "../data/weather/jiuquan_w{weather_year:02d}.parquet.", kind="integer", min=1),

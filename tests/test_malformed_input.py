@@ -239,9 +239,9 @@ def test_a_port_that_answers_but_is_no_scheduler_is_one_line(tmp_path, capsys, m
 def test_text_in_excel_cells_is_never_a_formula(tmp_path):
     import openpyxl
 
-    from model import meeting_report
+    from model.reports import tables
     df = pd.DataFrame({"=HYPERLINK(\"http://x\")": ["=1+1", "+SUM(A1)", "@x", "-2", "plain"], "n": range(5)})
-    meeting_report._excel(tmp_path / "t.xlsx", [("Points", df)])
+    tables.write_workbook(tmp_path / "t.xlsx", [tables.Table("Points", df, {"n": "count"})], "zh")
     cells = [c for row in openpyxl.load_workbook(tmp_path / "t.xlsx")["Points"].iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
     assert [c.value for c in cells if c.column == 1] == ["=HYPERLINK(\"http://x\")", "=1+1", "+SUM(A1)", "@x",

@@ -10,11 +10,14 @@ Runs of different lengths compare fairly: each is set against its own (pro-rata)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
+from ..reports.names import run_names
 from . import style
 from .run_charts import (
     GENERATION,
@@ -27,7 +30,6 @@ from .run_charts import (
     measure_label,
     new_figure,
     number,
-    pick,
     report_energy,
 )
 
@@ -43,25 +45,8 @@ TEXT = {
     "scenarios": ("情景：{names}", "Scenarios: {names}"),
 }
 
-# Readable names of the bundled scenarios; other runs show their scenario name.
-SCENARIO_NAMES = {
-    "jiuquan_2019": ("基准情景", "Base case"), "jiuquan_2019_all_levers": ("全部措施", "All levers"),
-    "jiuquan_2019_csp": ("增加光热", "Plus CSP"), "jiuquan_2019_battery": ("增加电化学储能", "Plus battery"),
-    "jiuquan_2019_yumen_phs": ("增加玉门抽水蓄能", "Plus Yumen pumped hydro"),
-    "jiuquan_2019_heating_expanded": ("清洁供暖扩大", "Clean heating tripled"),
-    "jiuquan_2019_changle_coal": ("增加常乐煤电", "Plus Changle coal"),
-    "jiuquan_2019_winter_week": ("冬季一周", "Winter week"),
-}
 RENEWABLES = ("wind", "pv")
 word = labeller(TEXT)
-
-
-def run_names(runs: list[RunFiles], lang: str) -> list[str]:
-    """Each run's readable name; the folder names when two runs share a scenario (other --set values)."""
-    scenarios = [r.summary["scenario"] for r in runs]
-    if len(set(scenarios)) < len(scenarios):
-        return [r.folder.name for r in runs]
-    return [pick(SCENARIO_NAMES[s], lang) if s in SCENARIO_NAMES else s for s in scenarios]
 
 
 def common_measure(runs: list[RunFiles], lang: str) -> str:
@@ -99,7 +84,7 @@ def export_comparison(runs: list[RunFiles], names: list[str], out_dir, lang: str
     legend_above(ax, [Patch(color=style.COLORS["export"], label=measure),
                       Line2D([], [], color=style.COLORS["target"], lw=2.6, label=target_label)])
     notes = [word("own_targets", lang)] if len({r.summary["hours"] for r in runs}) > 1 else []
-    notes.append(word("scenarios", lang, names=", ".join(r.summary["scenario"] for r in runs)))
+    notes.append(word("scenarios", lang, names=", ".join(names)))
     return finish(fig, out_dir, "comparison_export", word("title_export", lang, measure=measure), notes)
 
 
@@ -114,7 +99,7 @@ def mix_comparison(runs: list[RunFiles], names: list[str], out_dir, lang: str) -
     renewable_panel(hours, runs, y, lambda s, t: s["utilisation_hours"].get(t, 0.0),
                     lambda v: number(v, lang, ".0f"), lang, legend=False)  # the panel beside it has the legend
     hours.set_xlabel(word("hours_panel", lang))
-    notes = [word("scenarios", lang, names=", ".join(r.summary["scenario"] for r in runs))]
+    notes = [word("scenarios", lang, names=", ".join(names))]
     return finish(fig, out_dir, "comparison_mix", word("title_mix", lang), notes)
 
 
@@ -142,10 +127,12 @@ def renewable_panel(ax, runs: list[RunFiles], y, value_of, fmt, lang: str, legen
         legend_above(ax, ax.get_legend_handles_labels()[0])
 
 
-def draw_comparison(run_dirs, out_dir, lang: str = "zh") -> list[dict]:
+def draw_comparison(run_dirs, out_dir, lang: str = "zh", names=None, summaries=None) -> list[dict]:
     """Charts comparing the runs in ``run_dirs``, written to ``out_dir`` as PNG and SVG; one dict a
-    chart (name, title, png, svg)."""
+    chart (name, title, png, svg). ``names``: the runs' names, as the report's table has them;
+    ``summaries``: the runs' summaries, where a run is a sweep point's record, not a folder."""
     style.setup(lang)
-    runs = [load_run(d) for d in run_dirs]
-    names = run_names(runs, lang)
+    runs = ([RunFiles(Path(d), s, None) for d, s in zip(run_dirs, summaries)] if summaries is not None
+            else [load_run(d) for d in run_dirs])
+    names = names or run_names([r.summary for r in runs], [r.folder for r in runs], lang)
     return [export_comparison(runs, names, out_dir, lang), mix_comparison(runs, names, out_dir, lang)]

@@ -32,6 +32,7 @@ import pandas as pd
 from matplotlib import patheffects
 from matplotlib.ticker import PercentFormatter
 
+from ..reports import names
 from . import style
 
 # ------------------------------------------------------------------ shared: words and numbers
@@ -249,7 +250,7 @@ def monthly_imports(monthly: pd.DataFrame) -> pd.Series:
 def source_note(run: RunFiles, lang: str) -> str:
     s = run.summary
     first, last = (pd.Timestamp(t) for t in s["period"])
-    note = text("source", lang, scenario=s["scenario"], first=first.date(), last=last.date(), hours=s["hours"])
+    note = text("source", lang, scenario=names.title(s, lang), first=first.date(), last=last.date(), hours=s["hours"])
     if s.get("segments_per_day"):  # merged hours: the curves are step means, say so under every chart
         note += text("merged", lang, k=s["segments_per_day"])
     return note
@@ -537,11 +538,11 @@ def duration_curves(run: RunFiles, out_dir, lang: str) -> dict:
     left.legend(loc="best")
     buses = units_of(hourly, "Bus-price")
     for i, bus in enumerate(buses):
-        duration_panel(right, hourly[f"Bus-price[{bus}]"], text("price_of", lang, bus=bus),
+        duration_panel(right, hourly[f"Bus-price[{bus}]"], text("price_of", lang, bus=names.bus(bus, lang)),
                        SERIES_COLORS[(2 + i) % len(SERIES_COLORS)], 1.8, lang)
     right.set_ylabel(style.label("price", lang))
     if len(buses) == 1:  # the panel's title names the one bus; a legend would only sit on the curve
-        right.set_title(text("price_panel_of", lang, bus=buses[0]), loc="left", fontsize=11)
+        right.set_title(text("price_panel_of", lang, bus=names.bus(buses[0], lang)), loc="left", fontsize=11)
     else:
         right.set_title(text("price_panel", lang), loc="left", fontsize=11)
         right.legend(loc="best")

@@ -21,12 +21,11 @@ matplotlib.use("Agg")  # charts are files; no screen needed
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from .. import quantities  # noqa: E402
+
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FONT_NAME = "Noto Sans CJK SC"
 LANGS = ("zh", "en")
-
-MWH_PER_YI_KWH = 1e5
-MW_PER_WAN_KW = 10.0
 
 COLORS = {
     "wind": "#2b83ba", "pv": "#fdae61", "hydro": "#1a9641", "csp": "#d7191c", "coal": "#4d4d4d",
@@ -59,12 +58,12 @@ def label(key: str, lang: str) -> str:
 
 def energy(mwh, lang: str):
     """MWh in the report's unit: 亿千瓦时 in Chinese, TWh in English."""
-    return mwh / (MWH_PER_YI_KWH if lang == "zh" else 1e6)
+    return quantities.value("energy", mwh, lang)
 
 
 def power(mw, lang: str):
     """MW in the report's unit: 万千瓦 in Chinese, GW in English."""
-    return mw / (MW_PER_WAN_KW if lang == "zh" else 1e3)
+    return quantities.value("power", mw, lang)
 
 
 @cache

@@ -30,6 +30,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
+from .. import quantities
+from ..reports import names
 from . import style
 from .run_charts import (
     DARK_EXPORT,
@@ -88,7 +90,13 @@ FIELDS = {
     "operating_limit_mw": ("运行限额", "operating limit"), "min_load": ("最小负荷率", "minimum load"),
     "power_mw": ("功率", "power"), "duration_h": ("储能时长", "duration"),
     "fuel_price_cny_per_tce": ("燃料价格", "fuel price"), "export_twh": ("电量", "energy"),
+    "annual_heat_mwh": ("年供热量", "annual heat"), "imports.capacity_mw": ("最大购电功率", "import limit"),
 }
+# Keys of the scenario's own sections (target, system, plan), whole.
+TOP_KEYS = {"target.export_twh": ("外送目标", "Export target"), "target.net_of_imports": ("目标扣除省网购电",
+            "Target net of imports"), "system.voll_cny_per_mwh": ("缺电损失价值", "Value of lost load"),
+            "plan.discount_rate": ("折现率", "Discount rate"),
+            "target.shortfall_penalty_cny_per_mwh": ("目标缺口罚金", "Target shortfall penalty")}
 # Scenario sections whose names style.LABELS holds under another key.
 SECTIONS = {"imports": "import", "export_lines": "export"}
 LOW_COLOR, HIGH_COLOR, MISSED_COLOR = "#fdb863", "#e66101", "#9e9e9e"
@@ -139,7 +147,8 @@ def notes_for(sweep: SweepFiles, lang: str, *first: str) -> list[str]:
     notes = list(first)
     if sweep.failed:
         notes.append(word("failed_note", lang, n=sweep.failed))
-    notes.append(word("sweep_source", lang, name=sweep.design["name"], design=sweep.design["design"],
+    notes.append(word("sweep_source", lang, name=(sweep.design.get("title") or {}).get(lang, sweep.design["name"]),
+                      design=names.design(sweep.design["design"], lang),
                       n=len(sweep.points)))
     return notes
 
@@ -154,6 +163,8 @@ def param_name(key: str, lang: str) -> str:
     """wind.jiuquan_wind.capacity_mw as 风电装机 / Wind capacity; unknown keys as themselves."""
     if key == "weather_year":
         return word("weather_year", lang)
+    if key in TOP_KEYS:
+        return names.pick(TOP_KEYS[key], lang)
     parts = key.split(".")
     if len(parts) != 3:
         return key
@@ -171,13 +182,13 @@ def param_name(key: str, lang: str) -> str:
 def param_scale(key: str, lang: str):
     """(function to the report's unit, unit text) for a scenario key, from the unit in its name."""
     if key.endswith("_cny_per_mwh"):
-        return (lambda v: v), text("unit_price", lang)
-    if key.endswith("_mwh"):
-        return (lambda v: style.energy(v, lang)), text("unit_energy", lang)
-    if key.endswith("_twh"):
-        return (lambda v: style.energy(v * 1e6, lang)), text("unit_energy", lang)
-    if key.endswith("_mw"):
-        return (lambda v: style.power(v, lang)), text("unit_power", lang)
+        return (lambda v: v), quantities.unit("price", lang)
+    for suffix, name, factor in (("heat_mwh", "heat", 1.0), ("_mwh", "energy", 1.0), ("_twh", "energy", quantities.TWH),
+                                 ("_mw", "power", 1.0)):
+        if key.endswith(suffix):
+            return (lambda v, n=name, f=factor: quantities.value(n, v * f, lang)), quantities.unit(name, lang)
+    if key.endswith("_rate"):
+        return (lambda v: 100 * v), "%"
     return (lambda v: v), ""
 
 
@@ -319,7 +330,10 @@ def tornado(sweep: SweepFiles, out_dir, lang: str) -> dict | None:
             right = (result > base) if not still else color == HIGH_COLOR
             ax.annotate(param_value(swing.key, value, lang), (result, y + offset), xytext=(4 if right else -4, 0),
                         textcoords="offset points", ha="left" if right else "right", va="center", fontsize=8.5)
-    ax.set_yticks(range(len(bars)), [f"{param_name(s.key, lang)}\n{s.key}" for s in bars], fontsize=8.5)
+    labels = [param_name(s.key, lang) for s in bars]
+    # the scenario key only where two parameters would read alike (two wind farms' capacities)
+    labels = [f"{n}\n{s.key}" if labels.count(n) > 1 else n for n, s in zip(labels, bars)]
+    ax.set_yticks(range(len(bars)), labels, fontsize=8.5)
     ax.axvline(base, color="black", lw=1.2)
     ax.annotate(text("base_value", lang, value=report_energy(base, lang)), (base, 1),
                 xycoords=("data", "axes fraction"), xytext=(-3, -3), textcoords="offset points", ha="right",

@@ -33,12 +33,12 @@ from ..components import FAMILIES
 from ..errors import InputError
 from ..output import folder_name
 from ..scenario import read_yaml
-from ..schema import parse_date, unknown_key_message
+from ..schema import check_value, parse_date, unknown_key_message
 from ..settings import MODES, SECTIONS, TOP
 
 DESIGNS = ("grid", "one-at-a-time", "latin-hypercube", "weather-years")
 MAX_POINTS = 100_000  # more would not finish in a working week; a typo such as to: 1e9 must not hang
-KEYS = {"name", "description", "base", "mode", "fixed", "design", "parameters", "points", "seed", "years",
+KEYS = {"name", "title", "description", "base", "mode", "fixed", "design", "parameters", "points", "seed", "years",
         "cold_check_every", "outputs"}
 OUTPUTS = ("record", "full")
 
@@ -57,6 +57,7 @@ class Sweep:
     # record: a point's record only (its summary's KPIs in the table), the lean default, since
     # writing a year's hourly outputs costs more than a warm re-solve; full: each point's folder too.
     outputs: str = "record"
+    title: dict | None = None  # {zh, en}: the sweep's name in its report
 
 
 def load(path) -> Sweep:
@@ -95,7 +96,8 @@ def load(path) -> Sweep:
         fail("outputs", f"expected one of {', '.join(OUTPUTS)}, got {outputs!r}")
     name = raw.get("name") or path.stem
     folder_name(name, path, "name" if "name" in raw else None)
-    sweep = Sweep(path.resolve(), name, base, design, mode, fixed, params, every, outputs=outputs)
+    title = check_value(raw["title"], TOP["title"], path, "title") if raw.get("title") is not None else None
+    sweep = Sweep(path.resolve(), name, base, design, mode, fixed, params, every, outputs=outputs, title=title)
     sweep.points = _points(sweep, raw, fail)
     return sweep
 

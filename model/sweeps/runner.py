@@ -80,13 +80,25 @@ def distinct(tasks: list[dict]) -> list[dict]:
     return list(first.values())
 
 
+def _base_title(sweep) -> dict:
+    """A sweep without a title of its own is named after its base scenario."""
+    from .. import scenario
+
+    try:
+        sc = scenario.load(sweep.base)
+    except InputError:  # the points say what is wrong with the base; the sweep keeps its name
+        return {"zh": sweep.name, "en": sweep.name}
+    return sc.values["title"] or {"zh": sc.name, "en": sc.name}
+
+
 def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print, overrides=()) -> Outcome:
     sweep = design.load(path)
     folder = Path(out_root).resolve() / sweep.name
     store = Store(folder)
     store.open()
     tasks, bad = tasks_for(sweep, folder, overrides)
-    store.write_design({"name": sweep.name, "design": sweep.design, "base": str(sweep.base), "mode": sweep.mode,
+    store.write_design({"name": sweep.name, "title": sweep.title or _base_title(sweep),
+                        "design": sweep.design, "base": str(sweep.base), "mode": sweep.mode,
                         "parameters": list(sweep.points[0]) if sweep.design == "weather-years" else sweep.parameters,
                         "points": len(sweep.points)})
     for record in bad:

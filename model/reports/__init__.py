@@ -1,0 +1,1 @@
+"""Pieces of the meeting reports: tables shown in display units, the page, the hourly viewer."""
