@@ -183,5 +183,6 @@ window.hexiViewer={views:D.views.map(v=>v.key),zoom:zoom,select:i=>{sel.value=i;
 """
 
 CSS = """.vbar{margin:.4em 0}.vbar button,.vbar select{margin-right:.4em;font:inherit}
-#vcanvas{width:100%;border:1px solid #ddd;cursor:grab}#vlegend .vkey{display:inline-block;margin-right:1em;cursor:pointer}#vlegend i{display:inline-block;
+#vcanvas{width:100%;border:1px solid #ddd;cursor:grab}
+#vlegend .vkey{display:inline-block;margin-right:1em;cursor:pointer}#vlegend i{display:inline-block;
 width:.9em;height:.9em;margin-right:.3em;vertical-align:middle}"""
