@@ -50,6 +50,10 @@ def _value(p: Param) -> dict:
         out = {"type": "string"}
     elif kind == "bool":
         out = {"type": "boolean"}
+    elif kind == "title":
+        text = {"type": "string", "minLength": 1}
+        out = {"oneOf": [text, {"type": "object", "additionalProperties": False,
+                                "required": ["zh", "en"], "properties": {"zh": text, "en": text}}]}
     elif kind == "choice":
         out = {"enum": list(p.choices)}
     elif kind == "date":
