@@ -239,10 +239,12 @@ def run_report(run_dir, lang="zh", hourly_sheet=False) -> dict:
 
 def _subtitle(s: dict, lang: str) -> str:
     first, last = s["period"][0][:10], s["period"][1][:10]
+    k = s.get("segments_per_day")
+    merged = _words(lang, f"（每日{k}段时间聚合，快速估算）", f" (merged into {k} segments a day: a fast estimate)") if k else ""
     return _words(
         lang,
-        f"{names.mode(s, 'zh')}｜{first}至{last}｜{s['hours']:,}小时",
-        f"{names.mode(s, 'en').capitalize()} | {first} to {last} | {s['hours']:,} hours",
+        f"{names.mode(s, 'zh')}｜{first}至{last}｜{s['hours']:,}小时{merged}",
+        f"{names.mode(s, 'en').capitalize()} | {first} to {last} | {s['hours']:,} hours{merged}",
     )
 
 
