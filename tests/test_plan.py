@@ -130,7 +130,10 @@ def test_additions_in_the_meeting_report(tmp_path):
     run(write_scenario(tmp_path, storage_case(150)), out=out)
     paths = meeting_report.report(out, "en")
     table = pd.read_excel(paths["xlsx"], sheet_name="Additions")
-    assert sorted(zip(table["Dimension"], table["Added"])) == [("energy", 50.0), ("power", 50.0)]
+    built = table[table["Addition"] != "Total"]
+    assert sorted(zip(built["Addition"].str.split().str[-1], built["Added"], built["Unit"])) == [
+        ("energy", 0.05, "GWh"), ("power", 0.05, "GW")]  # 50 MWh and 50 MW, in the report's units
+    assert table["Addition"].iloc[-1] == "Total"
 
 
 PER_MW_3H = 100 * 1000 / 10 * 3 / 8760  # 100 CNY/kW(h), 10 years, 0%: CNY per MW(h) over 3 hours
