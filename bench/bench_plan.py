@@ -118,7 +118,7 @@ def main():
     p.add_argument("scenario", nargs="?", default="scenarios/jiuquan_2019_plan.yaml")
     p.add_argument("--segments", type=int, default=6)
     p.add_argument("--dispatch", choices=("ipm", "simplex"), default="simplex")
-    p.add_argument("--free", choices=sorted(STRATEGY), default="primal")
+    p.add_argument("--free", choices=("primal", "dual"), default="primal")
     p.add_argument("--skip-cold", action="store_true", help="time only the warm start")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = p.parse_args()
