@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import expansion
-from . import curtailment
 from ..schema import REQUIRED, Param
+from . import curtailment
 from .base import BUS, Family
 
 
