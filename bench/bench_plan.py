@@ -113,15 +113,17 @@ def cold(path, overrides):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario", nargs="?", default="scenarios/jiuquan_2019_plan.yaml")
     p.add_argument("--segments", type=int, default=6)
     p.add_argument("--dispatch", choices=("ipm", "simplex"), default="simplex")
-    p.add_argument("--free", choices=sorted(STRATEGY), default="primal")
+    p.add_argument("--free", choices=("primal", "dual"), default="primal")
     p.add_argument("--skip-cold", action="store_true", help="time only the warm start")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = p.parse_args()
-    overrides = [(k.strip(), yaml.safe_load(v)) for k, v in (item.split("=", 1) for item in args.set)]
+    overrides = [(k.strip(), yaml.safe_load(v))
+                 for k, v in (item.split("=", 1) for item in args.set)]
     print(args.scenario, *args.set)
     objective = warm(args.scenario, overrides, args.segments, args.dispatch, args.free)
     if not args.skip_cold:

@@ -118,7 +118,8 @@ def table(label, ns, rows):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario", nargs="?", default="scenarios/jiuquan_2019.yaml")
-    p.add_argument("--hours", type=int, nargs="+", default=[168, 720, 2184, 4368, 8760, 17520, 26280])
+    p.add_argument("--hours", type=int, nargs="+",
+                   default=[168, 720, 2184, 4368, 8760, 17520, 26280])
     p.add_argument("--buses", type=int, nargs="+", default=[1, 2, 4])
     p.add_argument("--bus-hours", type=int, default=2184, help="window of the bus runs (default a quarter)")
     p.add_argument("--repeat", type=int, default=3)
