@@ -18,7 +18,7 @@ from .errors import InputError, SolveError
 from .settings import MODES
 
 DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
-SUBCOMMANDS = ("validate", "sweep", "report", "compare", "target-curve", "schema")
+SUBCOMMANDS = ("validate", "sweep", "report", "compare", "target-curve", "schema", "backcast")
 
 
 def _parse_set(items):
@@ -196,6 +196,23 @@ def cmd_target_curve(argv):
     return 0
 
 
+def cmd_backcast(argv):
+    p = argparse.ArgumentParser(prog="run.py backcast", description="Solve the 2019 and 2020 "
+                                "context scenarios in dispatch mode and compare them with the "
+                                "published figures (model/backcast.py).")
+    p.add_argument("--out", default="results/backcast", help="folder (default: results/backcast)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a key of both scenarios")
+    args = p.parse_args(argv)
+    from . import backcast
+
+    frame = backcast.run(Path(args.out), _parse_set(args.set))
+    print(frame.to_string(index=False, float_format="{:.4g}".format))
+    print(f"{int(frame['within'].sum())} of {len(frame)} figures within their band; "
+          f"{Path(args.out) / 'backcast.csv'}")
+    return 0 if frame["within"].all() else 1
+
+
 def cmd_schema(argv):
     argparse.ArgumentParser(prog="run.py schema", description="Print the scenario parameter reference "
                             "(Markdown).").parse_args(argv)
@@ -282,7 +299,7 @@ def format_summary(s: dict, folder) -> str:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"validate": cmd_validate, "sweep": cmd_sweep, "report": cmd_report, "compare": cmd_compare,
-                "target-curve": cmd_target_curve, "schema": cmd_schema}
+                "target-curve": cmd_target_curve, "schema": cmd_schema, "backcast": cmd_backcast}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])

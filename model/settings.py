@@ -62,6 +62,10 @@ SOLVER = {
 
 BUS = {
     "description": Param("-", "", "Free text.", kind="string"),
+    "in_export_cut": Param("-", False, "The bus is inside the cut across which the export target "
+                           "is measured: the flow out of the cut's buses over export lines and "
+                           "corridors, net of flows in (model/modes.py). No bus flagged: every "
+                           "bus is inside.", kind="bool", structural=True),
 }
 
 SECTIONS = {"time": TIME, "system": SYSTEM, "target": TARGET, "plan": PLAN, "solver": SOLVER}

@@ -1,6 +1,9 @@
 """Variable renewables (wind, PV, run-of-river hydro): output up to an hourly availability.
 
-    {Name}-p[u, t] in [0, a[u, t] * K[u]]          (a bound, so a sweep of K moves no row)
+    {Name}-p[u, t] in [r[u] a[u, t] K[u], a[u, t] * K[u]]   (bounds, so a sweep of K moves no row)
+
+r is the must-take share (0 by default): for hydro, the releases a cascade must make whatever
+the load (irrigation, ecological flow, the downstream plants' water).
     curtailment[u, t] = a[u, t] * K[u] - p[u, t]   (reported; 弃风/弃光 rate = curtailed / available)
 
 Hydro's output counts as synchronous capacity for DC support (its generators spin). A
@@ -27,6 +30,7 @@ class Data:
     vom: np.ndarray  # (U,)
     build: np.ndarray  # (U,) plan mode: MW that may be added
     build_cost: np.ndarray  # (U,) CNY per MW added, over the modelled hours
+    must_take: np.ndarray  # (U,)
 
     @property
     def available(self):
@@ -45,6 +49,8 @@ class Renewable(Family):
                                   "of capacity (weather and outages).", kind="profile",
                                   profile="availability"),
             "vom_cny_per_mwh": Param("CNY/MWh", 0.0, "Variable operation and maintenance cost.", min=0),
+            "must_take": Param("-", 0.0, "Share of the available output that must be taken (hydro: "
+                               "releases the cascade must make).", min=0, max=1),
             **(expansion.declare([dim], *lifetime) if dim else {}),
         }
 
@@ -60,12 +66,13 @@ class Renewable(Family):
             penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]
             cost = expansion.annual_cost(units, self.dim, ctx) + penalty * (avail * ctx.weights).sum(axis=1)
         return Data(names, [units[u]["bus"] for u in names], cap, avail, self.column(units, "vom_cny_per_mwh"),
-                    build, cost)
+                    build, cost, self.column(units, "must_take"))
 
     def build(self, lp, d, ctx):
         penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]
         ub = (d.capacity + d.build)[:, None] * d.availability
-        p = lp.var(f"{self.name}-p", d.units, 0.0, ub, cost=d.vom[:, None] - penalty)
+        p = lp.var(f"{self.name}-p", d.units, d.must_take[:, None] * d.available, ub,
+                   cost=d.vom[:, None] - penalty)
         lp.constant += penalty * float(np.sum(d.available * ctx.weights))
         if d.build.any():
             expansion.link(lp, self.name, self.dim, d.units, d.build, d.build_cost, d.availability, [(p, d.capacity)])
