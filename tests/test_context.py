@@ -1,0 +1,81 @@
+"""The Gansu context model: a three-bus case derived by hand, the export cut, the backcast's
+line accounting, and the context scenarios' files."""
+
+import numpy as np
+import pytest
+
+from model import backcast, scenario
+from tests.conftest import ROOT, base, coal, flat_demand
+
+
+def three_buses():
+    """Jiuquan J (inside the cut) with wind and the DC line, Hexi H, the main grid G with coal.
+
+    Wind at J 100 MW available 100 and 30 MW; DC line 80 MW paid 300 CNY/MWh; coal at G 200 MW
+    at 100 CNY/MWh; demand 50 MW at G. Corridor J-H 60 MW each way, 10 % loss; H-G 100 MW
+    forward, 50 MW reverse, no loss. The line pays more than coal delivered to J costs
+    (100 / 0.9 = 111), so Jiuquan's wind and provincial coal compete for it:
+      h1: wind 100: line 80, the other 20 go east (18 reach G), coal 50 - 18 = 32;
+      h2: wind 30: the line needs 50 more; H-G reverse carries at most 50 of coal, 45 arrive at
+          J, so the line carries 30 + 45 = 75 and coal 50 + 50 = 100.
+    Objective (32 + 100) 100 - (80 + 75) 300 = -33,300 CNY. The cut measure: h1 80 + 20 = 100,
+    h2 75 - 0.9 x 50 = 30: 130 MWh, Jiuquan's own wind. New energy on the line: all of h1's
+    80 MWh and 30 of h2's 75: 110 / 155 = 0.7097.
+    """
+    return base(2, buses={"j": {"in_export_cut": True}, "h": {}, "g": {}},
+                wind={"w": {"bus": "j", "capacity_mw": 100, "availability": [1.0, 0.3]}},
+                coal={"c": {**coal(200, 100), "bus": "g"}},
+                demand={"d": {**flat_demand(50), "bus": "g"}},
+                export_lines={"dc": {"bus": "j", "capacity_mw": 80, "price_cny_per_mwh": 300}},
+                corridors={"jh": {"from_bus": "j", "to_bus": "h", "capacity_mw": 60, "loss": 0.1},
+                           "hg": {"from_bus": "h", "to_bus": "g", "capacity_mw": 100,
+                                  "capacity_reverse_mw": 50}})
+
+
+def test_three_buses_jiuquan_competes_with_provincial_coal(solve):
+    r = solve(three_buses())
+    h, s = r.report.hourly, r.summary
+    assert s["objective_cny"] == pytest.approx(-33300, abs=1e-6)
+    np.testing.assert_allclose(h["Line-flow[dc]"], [80, 75], atol=1e-6)
+    np.testing.assert_allclose(h["Coal-p[c]"], [32, 100], atol=1e-6)
+    np.testing.assert_allclose(h["Corridor-forward[jh]"], [20, 0], atol=1e-6)
+    np.testing.assert_allclose(h["Corridor-reverse[jh]"], [0, 50], atol=1e-6)
+    np.testing.assert_allclose(h["Corridor-reverse[hg]"], [0, 50], atol=1e-6)
+    assert s["balance_max_abs_mw"] < 1e-6
+    assert s["target_counted_mwh"] == pytest.approx(130, abs=1e-6)
+    assert s["target_basis"] == "flow out of j net of flows in"
+    assert backcast.line_share(r, "dc", None) == pytest.approx(110 / 155, abs=1e-9)
+
+
+def test_without_a_cut_every_bus_is_inside(solve):
+    """No bus flagged: the corridors are internal and the measure is the line's flow, 155 MWh."""
+    data = three_buses()
+    data["buses"]["j"] = {}
+    assert solve(data).summary["target_counted_mwh"] == pytest.approx(155, abs=1e-6)
+
+
+def test_a_corridor_before_its_in_service_date_carries_nothing(solve):
+    """The H-G corridor from the second hour's day on only: with a 2-hour run on 1 January and
+    the date 2 January it never runs, so G's demand is met by coal alone and J's surplus wind in
+    h1 is curtailed (H has no load); h2's line gets only J's 30 MW."""
+    data = three_buses()
+    data["corridors"]["hg"]["in_service"] = "2019-01-02"
+    h = solve(data).report.hourly
+    np.testing.assert_allclose(h["Corridor-forward[hg]"] + h["Corridor-reverse[hg]"], 0, atol=1e-9)
+    np.testing.assert_allclose(h["Line-flow[dc]"], [80, 30], atol=1e-6)
+    np.testing.assert_allclose(h["Coal-p[c]"], [50, 50], atol=1e-6)
+
+
+def test_annual_volume_caps_a_line(solve):
+    """A volume of 100 MWh over the two hours: the line takes the wind first (h1 80 MWh), then
+    20 MWh in h2 from J's 30 MW of wind; coal serves G alone."""
+    data = three_buses()
+    data["export_lines"]["dc"]["volume_max_twh"] = 100 / 1e6 * 8760 / 2
+    h = solve(data).report.hourly
+    assert float(h["Line-flow[dc]"].sum()) == pytest.approx(100, abs=1e-6)
+
+
+@pytest.mark.parametrize("name", ["gansu_2019", "gansu_2020"])
+def test_context_scenarios_load(name):
+    sc = scenario.load(ROOT / "scenarios" / f"{name}.yaml")
+    assert set(sc.values["buses"]) == {"jiuquan", "hexi", "gansu"}
