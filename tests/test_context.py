@@ -79,3 +79,22 @@ def test_annual_volume_caps_a_line(solve):
 def test_context_scenarios_load(name):
     sc = scenario.load(ROOT / "scenarios" / f"{name}.yaml")
     assert set(sc.values["buses"]) == {"jiuquan", "hexi", "gansu"}
+
+
+def test_delivery_shape_and_daily_prices(solve):
+    """A 24-hour day, one bus: coal 200 MW at 100 CNY/MWh, a line of 100 MW whose receiving end
+    pays 300 in hours 8-21 and 50 otherwise (a daily profile), with a delivery shape 1.0 in
+    hours 8-21 and 0.5 otherwise. Without the shape the line would run 100 MW for 14 hours only;
+    with it the day's level L gives flow L in the day hours and L / 2 at night, worth
+    14 (300 - 100) L + 10 (50 - 100) L / 2 = 2,550 L > 0, so L = 100: 1,900 MWh."""
+    day = [1.0 if 8 <= h < 22 else 0.5 for h in range(24)]
+    price = [300 if 8 <= h < 22 else 50 for h in range(24)]
+    data = base(24, coal={"c": coal(200, 100)},
+                export_lines={"l": {"capacity_mw": 100, "price_cny_per_mwh": {"daily": price},
+                                    "delivery_shape": {"daily": day}}})
+    r = solve(data)
+    np.testing.assert_allclose(r.report.hourly["Line-flow[l]"], np.array(day) * 100, atol=1e-6)
+    assert r.summary["objective_cny"] == pytest.approx(-2550 * 100, abs=1e-6)
+    data["export_lines"]["l"].pop("delivery_shape")
+    np.testing.assert_allclose(solve(data).report.hourly["Line-flow[l]"],
+                               100.0 * (np.array(day) == 1.0), atol=1e-6)

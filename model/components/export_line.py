@@ -12,6 +12,9 @@ With F[t] = min(capacity, operating_limit) * availability[t] (0 before the in-se
     Line-quota:     sum_t w f + shortfall >= quota * year share   (soft annual contract quota)
     Line-volume:    sum_t w f <= volume_max * year share          (annual volume the receiving
                                                                    end takes, if set)
+    Line-delivery_<l>: s[t*] f[t] - s[t] f[t*] == 0 for every step t of a day, t* the day's step
+                    of largest s: with a delivery shape s, the day's flow follows the schedule's
+                    shape (送电曲线) at a level the model chooses day by day
 
 A line with sync_support_ratio r needs r MW of synchronous capacity at its bus per MW of flow
 (Bus-sync_support, built with the bus balance once every family has declared its machines).
@@ -57,6 +60,7 @@ class Data:
     quota_mwh: np.ndarray  # (U,) for the modelled hours
     quota_penalty: np.ndarray
     volume_mwh: list  # (U,) for the modelled hours, or None
+    shape: list  # (U,) of (T,) delivery shapes, or None
 
 
 class ExportLine(Family):
@@ -85,6 +89,10 @@ class ExportLine(Family):
                                 "none: no requirement.", min=0, structural=True),
     "quota_twh": Param("TWh/yr", 0.0, "Annual contract quota (soft; pro rata for shorter runs).", min=0, structural=True),
         "quota_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Price of each MWh short of the quota.", min=0),
+        "delivery_shape": Param("-", None, "Shape of the day's delivery schedule (送电曲线) in "
+                                "[0, 1]; the flow is this shape times a level chosen each day. None: "
+                                "any hourly flow.", kind="profile", profile="availability",
+                                structural=True),
         "volume_max_twh": Param("TWh/yr", None, "Largest annual volume the receiving end takes (a "
                                 "contract's volume; pro rata for shorter runs); none: no limit.",
                                 min=0, structural=True),
@@ -126,7 +134,21 @@ class ExportLine(Family):
                     expansion.annual_cost(units, self.condenser, ctx),
                     col("quota_twh") * 1e6 * ctx.year_fraction, col("quota_penalty_cny_per_mwh"),
                     [None if units[u]["volume_max_twh"] is None
-                     else units[u]["volume_max_twh"] * 1e6 * ctx.year_fraction for u in names])
+                     else units[u]["volume_max_twh"] * 1e6 * ctx.year_fraction for u in names],
+                    [self._shape(units, u, ctx) for u in names])
+
+    def _shape(self, units, u, ctx):
+        if units[u]["delivery_shape"] is None:
+            return None
+        key = f"{self.key}.{u}.delivery_shape"
+        shape = ctx.profile(units[u]["delivery_shape"], "availability", key)
+        day, dates = ctx.days()
+        peak = np.zeros(len(dates))
+        np.maximum.at(peak, day, shape)
+        if not peak.all():
+            raise InputError(ctx.scenario.file_of(key), key, f"is 0 all day on "
+                             f"{dates[int(np.argmin(peak))]}; expected a positive value in each day")
+        return shape
 
     def build(self, lp, d, ctx):
         n = ctx.n
@@ -153,6 +175,19 @@ class ExportLine(Family):
             lp.con("Line-quota", names,
                    lambda l: linear(w + [1.0], [f[l, t] for t in range(n)] + [short[l]]),
                    ">=", d.quota_mwh[quota], hourly=False)
+        day = ctx.days()[0]
+        for u, shape in zip(d.units, d.shape):
+            if shape is None:
+                continue
+            # the step of each day where the shape peaks: every other step is tied to it
+            order = np.lexsort((-shape, day))
+            first = np.r_[True, day[order][1:] != day[order][:-1]]
+            peak = np.empty(n, dtype=int)
+            peak_of_day = dict(zip(day[order][first], order[first]))
+            peak[:] = [peak_of_day[k] for k in day]
+            lp.con(f"Line-delivery_{u}", [u],
+                   lambda l, t: shape[peak[t]] * f[l, t] - shape[t] * f[l, peak[t]], "==",
+                   hours=[t for t in range(n) if peak[t] != t])
         capped = [(u, v) for u, v in zip(d.units, d.volume_mwh) if v is not None]
         if capped:
             w = ctx.weights.tolist()
