@@ -55,16 +55,30 @@ def _declare(lp: LinearProgram, built: Built):
     modes.build(lp, built.ctx)
 
 
-def build(scenario: Scenario, mode: str | None = None) -> Built:
+def build(scenario: Scenario, mode: str | None = None, backend: str | None = None) -> Built:
+    """Prepare and compile; ``backend`` (default: the scenario's ``solver.model_build``) is
+    ``arrays``, straight from the declarations, or ``pyomo``, through a Pyomo model."""
     built = prepare(scenario, mode)
     ctx = built.ctx
-    lp = LinearProgram(ctx.n, ctx.weights, hour_index=ctx.index)
+    lp = LinearProgram(ctx.n, ctx.weights, hour_index=ctx.index,
+                       backend=backend or ctx.values["solver"]["model_build"])
     with gc_paused():
         _declare(lp, built)
         lp.set_objective()
         lp.compile()
     built.lp = lp
     return built
+
+
+def pyomo_model(scenario: Scenario, mode: str | None = None):
+    """The scenario's model as a Pyomo ConcreteModel (variables and constraints named as the
+    blocks, ``System-cost`` the objective), to extend or to solve through a Pyomo solver."""
+    built = prepare(scenario, mode)
+    lp = LinearProgram(built.ctx.n, built.ctx.weights, backend="pyomo")
+    with gc_paused():
+        _declare(lp, built)
+        lp.set_objective()
+    return lp.model
 
 
 def numbers(scenario: Scenario, mode: str | None = None) -> tuple[Built, LinearProgram]:

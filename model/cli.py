@@ -44,6 +44,8 @@ def _run_parser():
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="override a scenario key, e.g. --set coal.*.fuel_price_cny_per_tce=800 (repeatable)")
     p.add_argument("--log", action="store_true", help="show the HiGHS log")
+    p.add_argument("--pyomo", action="store_true",
+                   help="build through a Pyomo model (the reference path; same LP, slower)")
     _report_options(p)
     return p
 
@@ -67,7 +69,8 @@ def cmd_run(argv):
     args = _run_parser().parse_args(argv)
     from .pipeline import run  # heavy imports only when solving
 
-    result = run(args.scenario, mode=args.mode, out=args.out, overrides=_parse_set(args.set), log=args.log)
+    overrides = _parse_set(args.set) + ([("solver.model_build", "pyomo")] if args.pyomo else [])
+    result = run(args.scenario, mode=args.mode, out=args.out, overrides=overrides, log=args.log)
     for warning in result.summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     print(format_summary(result.summary, result.folder))

@@ -92,8 +92,10 @@ class Context:
 
     def days(self) -> tuple[np.ndarray, list]:
         """Each hour's day number and the days' dates (YYYY-MM-DD), in order."""
-        codes, uniques = pd.factorize(self.index.normalize())
-        return codes, list(uniques.strftime("%Y-%m-%d"))
+        # Integers, not normalised timestamps: a quarter of the time, paid at every sweep point.
+        idx = self.index
+        codes, uniques = pd.factorize(np.asarray(idx.year * 10000 + idx.month * 100 + idx.day))
+        return codes, [f"{k // 10000:04d}-{k // 100 % 100:02d}-{k % 100:02d}" for k in uniques]
 
     def profile_source(self, key: str):
         """The whole source of a profile already loaded under ``key`` (a Series by time)."""

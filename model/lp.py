@@ -1,13 +1,18 @@
-"""The bridge between the Pyomo model and HiGHS.
+"""The bridge between the families' declarations and HiGHS.
 
 Families declare variables and constraints here by name (``Wind-p``, ``Bus-balance``: PyPSA's
 ``Component-attr``). Every number that a sweep may change (bounds, costs, right-hand sides) is
 passed in as an array, so the built model keeps them by name and a solver copy can be updated in
-place. Pyomo's ``LinearStandardFormCompiler`` turns the model into sparse arrays; columns and rows
-are matched back to names by object identity, so results and duals are read by name.
+place. Columns and rows are kept by block (``VarBlock.cols``, ``ConBlock.rows``), so results and
+duals are read by name.
 
-Why not a Pyomo solver interface: the row-by-row handoff of ``appsi_highs`` costs several times
-the solve on a year of hours; compiling once and passing arrays is the fast path.
+Two backends compile the same declarations to the same arrays: ``lp_arrays`` straight from the
+rules (the default: a Pyomo model of a year costs several times the solve to build and to walk
+back into arrays, and leaves a million cyclic objects to the garbage collector), and
+``lp_pyomo``, Pyomo components read by Pyomo's standard-form compiler: the model's definition
+for users who extend it in Pyomo, and the reference the fast path is tested against.
+A third way, record-only, keeps the numbers and builds nothing: the same family code then tells
+a built model the numbers of another point (update_numbers).
 """
 
 from __future__ import annotations
@@ -18,11 +23,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from . import lp_arrays
 
 INF = float("inf")
+BACKENDS = ("arrays", "pyomo")
 
 
 class StructureChanged(Exception):
@@ -32,7 +37,8 @@ SENSES = ("<=", ">=", "==")
 
 @contextmanager
 def gc_paused():
-    """Pyomo creates millions of small objects; the cyclic collector only slows the build."""
+    """A build makes many small objects (rule expressions, variable handles; on the Pyomo path a
+    million cyclic ones) that live until it ends: the cyclic collector would only walk them."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -43,8 +49,16 @@ def gc_paused():
 
 
 def linear(coefs, variables):
-    """A linear expression built directly, without Pyomo's operator overloading."""
-    return LinearExpression(linear_coefs=list(coefs), linear_vars=list(variables))
+    """``sum(coefs[k] * variables[k])``, built in one go rather than term by term."""
+    if type(variables) is not list:
+        variables = list(variables)
+    if not variables:
+        return 0.0
+    if type(variables[0]) is lp_arrays.Col:
+        return lp_arrays.Expr([v.i for v in variables], coefs if type(coefs) is list else list(coefs))
+    from . import lp_pyomo  # only the Pyomo path pays for importing Pyomo's expression system
+
+    return lp_pyomo.linear(coefs, variables)
 
 
 @dataclass
@@ -56,13 +70,20 @@ class VarBlock:
     ub: np.ndarray
     cost: np.ndarray  # objective coefficient per MWh (or per unit for non-hourly), before weights
     role: str
-    component: pyo.Var | None  # None in a record-only build
-    items: dict  # index -> Pyomo variable, what var() returned
-    cols: np.ndarray | None = None  # column index per entry, -1 if the compiler dropped it
+    items: dict  # index -> variable (a Col, or a Pyomo variable), what var() returned
+    cols: np.ndarray | None = None  # column index per entry, -1 if unused by any row or cost
     weighted: bool = True  # an hourly cost counts once per hour the time step stands for
+    component: object = None  # the Pyomo Var, on the Pyomo path
 
     def objective(self, weights) -> np.ndarray:
         return self.cost * weights if self.hourly and self.weighted else self.cost
+
+    def numbers_into(self, compiled, weights):
+        """Write this block's bounds and costs into the compiled columns."""
+        keep = self.cols >= 0
+        cols = self.cols[keep]
+        compiled.col_lower[cols], compiled.col_upper[cols] = self.lb[keep], self.ub[keep]
+        compiled.c[cols] = self.objective(weights)[keep]
 
 
 @dataclass
@@ -72,8 +93,17 @@ class ConBlock:
     hours: list | None
     sense: str
     rhs: np.ndarray
-    component: pyo.Constraint | None  # None in a record-only build
-    rows: np.ndarray | None = None
+    rows: np.ndarray | None = None  # row index per entry, -1 for a row without variables
+    component: object = None  # the Pyomo Constraint, on the Pyomo path
+
+    def bounds_into(self, lower, upper):
+        """Write this block's right-hand sides into the compiled row bounds."""
+        keep = self.rows >= 0
+        rows, rhs = self.rows[keep], self.rhs[keep]
+        if self.sense in ("==", ">="):
+            lower[rows] = rhs
+        if self.sense in ("==", "<="):
+            upper[rows] = rhs
 
 
 @dataclass
@@ -92,12 +122,17 @@ class Compiled:
     def shape(self):
         return self.A.shape
 
+    def numbers(self) -> dict:
+        """A copy of everything but the matrix: what a sweep point may change."""
+        return {"c": self.c.copy(), "offset": self.offset, "col_lower": self.col_lower.copy(),
+                "col_upper": self.col_upper.copy(), "row_lower": self.row_lower.copy(),
+                "row_upper": self.row_upper.copy()}
+
 
 @dataclass
 class LinearProgram:
     n_hours: int
     weights: np.ndarray  # hours each modelled hour stands for
-    model: pyo.ConcreteModel = field(default_factory=lambda: pyo.ConcreteModel(name="hexi"))
     vars: dict = field(default_factory=dict)
     cons: dict = field(default_factory=dict)
     balance: dict = field(default_factory=lambda: defaultdict(list))
@@ -105,14 +140,35 @@ class LinearProgram:
     sync_need: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(ratio, var, unit)]
     constant: float = 0.0
     compiled: Compiled | None = None
+    sent: dict | None = None  # Compiled.numbers() as last handed to a solver (solve.push_numbers)
     hour_index: object = None  # for messages: the local time of each hour (a DatetimeIndex)
     # Record-only: keep the numbers (bounds, costs, right-hand sides) and build nothing. The same
     # family code then tells a built model the numbers of another point (update_numbers).
     record_only: bool = False
+    backend: str = "arrays"  # or "pyomo": BACKENDS
+    _impl: object = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend {self.backend!r}: expected one of {BACKENDS}")
+        if not self.record_only:
+            if self.backend == "pyomo":
+                from . import lp_pyomo
+
+                self._impl = lp_pyomo.PyomoBackend()
+            else:
+                self._impl = lp_arrays.ArrayBackend()
 
     @property
     def hours(self):
         return range(self.n_hours)
+
+    @property
+    def model(self):
+        """The Pyomo ConcreteModel (on the Pyomo path only)."""
+        if self.backend != "pyomo" or self.record_only:
+            raise AttributeError("only a Pyomo build has a Pyomo model: build.pyomo_model(scenario)")
+        return self._impl.model
 
     # ---------------------------------------------------------------- declarations
     def var(self, name, units, lb=0.0, ub=INF, cost=0.0, hourly=True, role="", weighted=True):
@@ -121,8 +177,8 @@ class LinearProgram:
         An hourly cost is per MWh, weighted by the hours of each time step; ``weighted=False``
         for a cost per event (a start-up), counted once whatever the step's length.
 
-        Returns a plain dict from index to Pyomo variable: constraint rules look variables up
-        hundreds of thousands of times, and a dict does it ten times faster than the component.
+        Returns a plain dict from index to variable, for constraint rules to combine with
+        ``linear`` or ``+ - *`` (empty in a record-only build).
         """
         units = list(units)
         shape = (len(units), self.n_hours) if hourly else (len(units),)
@@ -131,25 +187,11 @@ class LinearProgram:
         cost = np.broadcast_to(np.asarray(cost, dtype=float), shape)
         if np.any(lb > ub + 1e-9):
             raise ValueError(f"{name}: lower bound above upper bound")
-        if self.record_only:
-            self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, None, {}, weighted=weighted)
-            return {}
-        pos = {u: i for i, u in enumerate(units)}
-        lo = np.where(np.isfinite(lb), lb, np.nan).tolist()
-        hi = np.where(np.isfinite(ub), ub, np.nan).tolist()
-        if hourly:
-            def bounds(m, u, t):
-                i = pos[u]
-                return _none(lo[i][t]), _none(hi[i][t])
-            comp = pyo.Var(units, list(self.hours), bounds=bounds, dense=True)
-        else:
-            def bounds(m, u):
-                return _none(lo[pos[u]]), _none(hi[pos[u]])
-            comp = pyo.Var(units, bounds=bounds, dense=True)
-        self.model.add_component(name, comp)
-        items = dict(comp.items())
-        self.vars[name] = VarBlock(name, units, hourly, lb, ub, cost, role, comp, items, weighted=weighted)
-        return items
+        block = VarBlock(name, units, hourly, lb, ub, cost, role, {}, weighted=weighted)
+        self.vars[name] = block
+        if not self.record_only:
+            block.items = self._impl.var(self, block)
+        return block.items
 
     def con(self, name, units, rule, sense, rhs=0.0, hours=None, hourly=True):
         """Declare ``name[unit, t]``: ``rule(u, t) <sense> rhs``; ``rule`` holds no constant.
@@ -162,32 +204,15 @@ class LinearProgram:
         if hourly:
             hours = list(self.hours if hours is None else hours)
             rhs = np.broadcast_to(np.asarray(rhs, dtype=float), (len(units), len(hours)))
-            hpos = {t: j for j, t in enumerate(hours)}
         else:
+            hours = None
             rhs = np.broadcast_to(np.asarray(rhs, dtype=float), (len(units),))
-        if self.record_only:
-            self.cons[name] = ConBlock(name, units, hours if hourly else None, sense, rhs, None)
-            return None
-        upos = {u: i for i, u in enumerate(units)}
-        r = rhs.tolist()
-
-        def bounded(body, b):
-            if sense == "<=":
-                return (None, body, b)
-            if sense == ">=":
-                return (b, body, None)
-            return (b, body, b)
-
-        if hourly:
-            comp = pyo.Constraint(units, hours, rule=lambda m, u, t: bounded(rule(u, t), r[upos[u]][hpos[t]]))
-        else:  # keys may be tuples, which Pyomo passes to the rule as separate arguments
-            def one(m, *k):
-                key = k[0] if len(k) == 1 else k
-                return bounded(rule(key), r[upos[key]])
-            comp = pyo.Constraint(units, rule=one)
-        self.model.add_component(name, comp)
-        self.cons[name] = ConBlock(name, units, hours if hourly else None, sense, rhs, comp)
-        return comp
+        block = ConBlock(name, units, hours, sense, rhs)
+        self.cons[name] = block
+        if not self.record_only:
+            args = [(u, t) for u in units for t in hours] if hourly else [(u,) for u in units]
+            self._impl.con(self, block, args, rule)
+        return block
 
     def inject(self, bus, var, unit, coef=1.0):
         """Add ``coef * var[unit, t]`` to the power balance of ``bus`` (withdrawals: coef < 0)."""
@@ -203,42 +228,23 @@ class LinearProgram:
 
     # ---------------------------------------------------------------- objective and compile
     def set_objective(self):
-        """Minimise the sum of all declared costs, hourly ones weighted by their hours."""
-        coefs, variables = [], []
-        for b in self.vars.values():
-            c = b.objective(self.weights)
-            if not np.any(c):
-                continue
-            nz = np.flatnonzero(c)
-            data = list(b.component.values())
-            coefs.extend(c.ravel()[nz].tolist())
-            variables.extend(data[i] for i in nz)
-        self.model.add_component("System-cost", pyo.Objective(expr=linear(coefs, variables) + self.constant))
+        """Minimise the sum of all declared costs, hourly ones weighted by their hours, plus
+        ``constant`` (the array path reads the costs from the blocks when it compiles)."""
+        self._impl.objective(self)
 
     def compile(self) -> Compiled:
-        info = LinearStandardFormCompiler().write(self.model, mixed_form=True)
-        n_col = len(info.columns)
-        col_lower = np.zeros(n_col)
-        col_upper = np.zeros(n_col)
-        find_col = _Positions(info.columns)
+        if self.backend == "pyomo":
+            self.compiled = Compiled(**self._impl.compile(self))
+            return self.compiled
+        A = self._impl.compile(self)
+        n_row, n_col = A.shape
+        c = self.compiled = Compiled(A, np.zeros(n_col), float(self.constant), np.zeros(n_col),
+                                     np.zeros(n_col), np.full(n_row, -INF), np.full(n_row, INF))
         for b in self.vars.values():
-            b.cols = find_col(b.component.values(), b.lb.size).reshape(b.lb.shape)
-            keep = b.cols >= 0
-            col_lower[b.cols[keep]] = b.lb[keep]
-            col_upper[b.cols[keep]] = b.ub[keep]
-        find_row = _Positions(r.constraint for r in info.rows)
+            b.numbers_into(c, self.weights)
         for b in self.cons.values():
-            b.rows = find_row(b.component.values(), b.rhs.size).reshape(b.rhs.shape)
-        sense = np.fromiter((r.bound_type for r in info.rows), dtype=np.int8, count=len(info.rows))
-        rhs = np.asarray(info.rhs, dtype=float)
-        c = np.asarray(info.c.todense()).ravel() if info.c.shape[0] else np.zeros(n_col)
-        offset = float(np.asarray(info.c_offset).ravel()[0]) if info.objectives else 0.0
-        self.compiled = Compiled(
-            A=info.A.tocsc(), c=c, offset=offset, col_lower=col_lower, col_upper=col_upper,
-            row_lower=np.where(sense <= 0, rhs, -INF), row_upper=np.where(sense >= 0, rhs, INF),
-        )
-        return self.compiled
-
+            b.bounds_into(c.row_lower, c.row_upper)
+        return c
 
     def signature(self) -> tuple:
         """What must match for two builds to share a constraint matrix."""
@@ -256,18 +262,10 @@ class LinearProgram:
         for name, b in self.vars.items():
             new = shadow.vars[name]
             b.lb, b.ub, b.cost = new.lb, new.ub, new.cost
-            keep = b.cols >= 0
-            cols = b.cols[keep]
-            c.col_lower[cols], c.col_upper[cols] = b.lb[keep], b.ub[keep]
-            c.c[cols] = b.objective(self.weights)[keep]
+            b.numbers_into(c, self.weights)
         for name, b in self.cons.items():
             b.rhs = shadow.cons[name].rhs
-            keep = b.rows >= 0
-            rows, rhs = b.rows[keep], b.rhs[keep]
-            if b.sense in ("==", ">="):
-                c.row_lower[rows] = rhs
-            if b.sense in ("==", "<="):
-                c.row_upper[rows] = rhs
+            b.bounds_into(c.row_lower, c.row_upper)
         self.constant = c.offset = shadow.constant
 
     # ---------------------------------------------------------------- names of rows and columns
@@ -289,27 +287,6 @@ class LinearProgram:
                 hour = t if self.hour_index is None else f"{self.hour_index[t]:%Y-%m-%d %H:00}"
                 return f"{b.name}[{unit}, {hour}]"
         return f"{attr[:-1]} {k}"
-
-
-class _Positions:
-    """Position of Pyomo objects in the compiler's column or row list, matched by identity in
-    numpy (sorted ids and a binary search) rather than a Python dict lookup per entry."""
-
-    def __init__(self, objects):
-        ids = np.fromiter(map(id, objects), dtype=np.int64)
-        self.order = np.argsort(ids)
-        self.sorted = ids[self.order]
-
-    def __call__(self, objects, count) -> np.ndarray:
-        ids = np.fromiter(map(id, objects), dtype=np.int64, count=count)
-        at = np.minimum(np.searchsorted(self.sorted, ids), max(len(self.sorted) - 1, 0))
-        if not len(self.sorted):
-            return np.full(count, -1, dtype=np.int64)
-        return np.where(self.sorted[at] == ids, self.order[at], -1)
-
-
-def _none(x):
-    return None if x != x else x  # NaN stands for an infinite bound
 
 
 @dataclass

@@ -167,9 +167,9 @@ def monthly_frame(ctx, rep: Report) -> pd.DataFrame:
     df = pd.DataFrame(cols)
     df["target_path_mwh"] = modes.target_mwh(ctx) * w / w.sum()
     df["hours"] = w
-    month = ctx.index.strftime("%Y-%m")
-    out = df.groupby(month).sum()
-    out.index.name = "month"
+    # Formatting a year of timestamps costs 0.1 s: group by year and month, then label the months.
+    out = df.groupby(np.asarray(ctx.index.year * 100 + ctx.index.month)).sum()
+    out.index = pd.Index([f"{k // 100:04d}-{k % 100:02d}" for k in out.index], name="month")
     out["export_cumulative_mwh"] = out["export_total_mwh"].cumsum()
     out["target_cumulative_mwh"] = out["target_path_mwh"].cumsum()
     return out.reset_index()

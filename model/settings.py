@@ -58,6 +58,14 @@ SOLVER = {
                     choices=("choose", "simplex", "ipm", "pdlp"), structural=True),
     "time_limit_s": Param("s", 3600.0, "Solver time limit.", min=0),
     "threads": Param("-", 0, "HiGHS threads (0: HiGHS decides).", kind="integer", min=0),
+    "presolve": Param("-", "auto", "HiGHS presolve. auto: off for the simplex methods (choose, simplex), "
+                      "which solved the bundled years in half the time without it, since it barely "
+                      "shrinks these LPs (bench/bench_solver.py); on for ipm and pdlp.", kind="choice",
+                      choices=("auto", "on", "off")),
+    "model_build": Param("-", "arrays", "How the model reaches HiGHS: arrays, compiled straight from "
+                         "the declarations (fast); pyomo, through a Pyomo model and Pyomo's standard-form "
+                         "compiler (the reference; `run --pyomo`). Both give the same LP.",
+                         kind="choice", choices=("arrays", "pyomo")),
 }
 
 BUS = {

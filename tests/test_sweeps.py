@@ -153,7 +153,7 @@ def cluster_sweep(tmp_path_factory):
     capacity) and one infeasible (a CHP must-run no sink can take)."""
     tmp = tmp_path_factory.mktemp("sweep")
     base = base_copy(tmp)
-    body = {"name": "cl", "base": "base.yaml", "design": "grid", "cold_check_every": 2,
+    body = {"name": "cl", "base": "base.yaml", "design": "grid", "cold_check_every": 2, "outputs": "full",
             "parameters": {"wind.w.capacity_mw": [600, 900, -5]}}
     out = runner.run(sweep_file(tmp, body), workers=2, out_root=tmp / "out", echo=lambda *a: None)
     return out, base
@@ -193,6 +193,7 @@ def test_an_infeasible_point_is_recorded(tmp_path):
     assert df.loc[0.1, "status"] == "ok"
     assert df.loc[1.0, "status"] == "failed" and "Infeasible" in df.loc[1.0, "error"]
     assert "Bus-sync_support[west" in df.loc[1.0, "error"]
+    assert not [p for p in (out.folder / "points").iterdir() if p.is_dir()]  # records only, by default
 
 
 def test_a_changed_input_is_noticed_not_mixed(tmp_path):

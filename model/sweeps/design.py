@@ -7,6 +7,7 @@ A sweep file names a base scenario and the scenario keys to vary, in one of four
     mode: target                         # optional: overrides the scenario's mode
     fixed: {solver.time_limit_s: 600}    # optional: the same overrides at every point
     cold_check_every: 10                 # optional: solve every Nth point cold as well
+    outputs: record                      # optional: record (summary and KPIs) | full (+ hourly...)
     design: grid                         # grid | one-at-a-time | latin-hypercube | weather-years
     parameters:
       wind.jiuquan_wind.capacity_mw: [8000, 10450, 13000]      # grid: values; every combination
@@ -34,7 +35,8 @@ from ..settings import MODES
 
 DESIGNS = ("grid", "one-at-a-time", "latin-hypercube", "weather-years")
 KEYS = {"name", "description", "base", "mode", "fixed", "design", "parameters", "points", "seed", "years",
-        "cold_check_every"}
+        "cold_check_every", "outputs"}
+OUTPUTS = ("record", "full")
 
 
 @dataclass
@@ -48,6 +50,9 @@ class Sweep:
     parameters: dict  # key -> values, or [low, high] for latin-hypercube
     cold_check_every: int
     points: list = field(default_factory=list)  # list of {key: value} overrides, in order
+    # record: a point's record only (its summary's KPIs in the table), the lean default, since
+    # writing a year's hourly outputs costs more than a warm re-solve; full: each point's folder too.
+    outputs: str = "record"
 
 
 def load(path) -> Sweep:
@@ -80,7 +85,11 @@ def load(path) -> Sweep:
     every = raw.get("cold_check_every", 10)
     if isinstance(every, bool) or not isinstance(every, int) or every < 0:
         fail("cold_check_every", f"expected a whole number >= 0 (0: never), got {every!r}")
-    sweep = Sweep(path.resolve(), str(raw.get("name") or path.stem), base, design, mode, fixed, params, every)
+    outputs = raw.get("outputs", "record")
+    if outputs not in OUTPUTS:
+        fail("outputs", f"expected one of {', '.join(OUTPUTS)}, got {outputs!r}")
+    sweep = Sweep(path.resolve(), str(raw.get("name") or path.stem), base, design, mode, fixed, params, every,
+                  outputs=outputs)
     sweep.points = _points(sweep, raw, fail)
     return sweep
 

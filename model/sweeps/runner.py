@@ -58,6 +58,7 @@ def tasks_for(sweep, folder: Path) -> tuple[list[dict], list[dict]]:
         tasks.append({"index": i, "hash": point_hash(sc.raw, sweep.mode), "parameters": params,
                       "base": str(sweep.base), "overrides": overrides, "mode": sweep.mode, "folder": str(folder),
                       "cold_check": bool(every) and i % every == every - 1,
+                      "full_outputs": sweep.outputs == "full",
                       "structure": structure_key(sc, sweep.mode)})
     # Points of one structure in a row, so that workers re-solve a built model instead of building.
     tasks.sort(key=lambda t: (t["structure"], t["index"]))

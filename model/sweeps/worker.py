@@ -18,9 +18,9 @@ _resolver = None  # this process's Resolver, kept between tasks
 
 
 def run_point(task: dict) -> dict:
-    """Solve one point and write its outputs and record; return the record.
+    """Solve one point and write its record (and its outputs if ``full_outputs``); return the record.
 
-    ``task``: index, hash, parameters, base, overrides, mode, folder, cold_check. Idempotent: a
+    ``task``: index, hash, parameters, base, overrides, mode, folder, cold_check, full_outputs. Idempotent: a
     point whose record exists (a retry after a worker died late) is not solved again."""
     global _resolver
     store = Store(Path(task["folder"]))
@@ -34,7 +34,8 @@ def run_point(task: dict) -> dict:
         sc = scenario.load(task["base"], task["overrides"])
         _resolver = _resolver or Resolver()
         point = _resolver.solve(sc, task["mode"])
-        result = finish(point.built, point.solution, point.timings, store.output_dir(task["hash"]))
+        folder = store.output_dir(task["hash"]) if task.get("full_outputs") else None
+        result = finish(point.built, point.solution, point.timings, folder)
         record.update(status="ok" if result.summary["checks"]["ok"] else "failed",
                       error=None if result.summary["checks"]["ok"] else "; ".join(result.summary["checks"]["problems"]),
                       summary=result.summary, reused=point.reused)
