@@ -17,7 +17,7 @@ from . import scenario as scenario_mod
 from .errors import InputError, SolveError
 from .settings import MODES
 
-DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
+DEFAULT_SCENARIO = Path("scenarios/gansu_2019.yaml")
 SUBCOMMANDS = ("validate", "sweep", "report", "compare", "target-curve", "schema", "backcast")
 
 

@@ -2,6 +2,7 @@
 line accounting, and the context scenarios' files."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from model import backcast, scenario
@@ -98,3 +99,40 @@ def test_delivery_shape_and_daily_prices(solve):
     data["export_lines"]["l"].pop("delivery_shape")
     np.testing.assert_allclose(solve(data).report.hourly["Line-flow[l]"],
                                100.0 * (np.array(day) == 1.0), atol=1e-6)
+
+
+def test_2020_differs_from_2019_only_in_what_changed_in_2020():
+    """The out-of-sample year: the third circuits all year, Changle 1-2, the Qinghai-Henan DC's
+    room in the Northwest grid, the 2020 fleet; nothing else."""
+    old = scenario.load(ROOT / "scenarios" / "gansu_2019.yaml").values
+    new = scenario.load(ROOT / "scenarios" / "gansu_2020.yaml").values
+    changed = {(section, unit) for section in set(old) | set(new) if isinstance(new.get(section), dict)
+               for unit in set(old.get(section, {})) | set(new.get(section, {}))
+               if old.get(section, {}).get(unit) != new.get(section, {}).get(unit)}
+    assert {(s, u) for s, u in changed if s not in ("name", "description")} == {
+        ("wind", "jiuquan_wind"), ("pv", "jiuquan_pv"), ("pv", "hexi_pv"), ("coal", "changle_1"),
+        ("coal", "changle_2"), ("export_lines", "northwest_qinghai_henan"),
+        ("corridors", "jiuquan_hexi_third"), ("corridors", "hexi_gansu_third")}
+
+
+@pytest.mark.slow
+def test_default_context_year_accounts_for_its_cut_and_lines():
+    """The default scenario over the full year: the checks pass, the target's measure is the
+    Qishao flow plus the corridors' flow out of Jiuquan less what they bring in, and the third
+    circuits carry nothing before 19 December 2019."""
+    from model.cli import DEFAULT_SCENARIO
+    from model.pipeline import run
+
+    r = run(ROOT / DEFAULT_SCENARIO, write=False)
+    s, h = r.summary, r.report.hourly
+    assert s["checks"]["ok"], s["checks"]["problems"]
+    assert s["mode"] == "target" and s["balance_max_abs_mw"] < 1e-3
+    out = sum(h[f"Corridor-forward[{c}]"] - 0.98 * h[f"Corridor-reverse[{c}]"]
+              for c in ("jiuquan_hexi", "jiuquan_hexi_third"))
+    assert s["target_counted_mwh"] == pytest.approx(float((h["Line-flow[qishao_dc]"] + out).sum()),
+                                                    rel=1e-9)
+    before = r.built.ctx.hourly_index < pd.Timestamp("2019-12-19", tz="Asia/Shanghai")
+    for c in ("jiuquan_hexi_third", "hexi_gansu_third"):
+        assert np.abs(h[f"Corridor-forward[{c}]"][before]).max() == 0.0
+        assert np.abs(h[f"Corridor-reverse[{c}]"][before]).max() == 0.0
+    assert 0.0 < backcast.line_share(r, "qishao_dc", None) < 1.0
