@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from . import aggregation, modes, network, settings
-from .components import FAMILIES
+from .components import FAMILIES, curtailment
 from .context import Context
 from .errors import InputError
 from .profiles import TIME_COLUMN
@@ -51,6 +51,7 @@ def _prepare_families(scenario: Scenario, ctx: Context) -> dict:
 def _declare(lp: LinearProgram, built: Built):
     for f in built.families:
         f.build(lp, built.data[f.key], built.ctx)
+    curtailment.build(lp, built)
     network.build(lp, built.ctx)
     modes.build(lp, built.ctx)
 
@@ -93,12 +94,15 @@ def structure_key(scenario: Scenario, mode: str | None = None) -> str:
     """Equal for two scenarios whose models differ only in numbers: the values of every
     structural parameter, the units of every family, the mode and the hours."""
     v = scenario.values
-    parts = {"mode": mode or v["mode"], "time": v["time"], "buses": sorted(v["buses"])}
+    parts = {"mode": mode or v["mode"], "time": v["time"],
+             "buses": {b: {k: spec[k] for k, p in settings.BUS.items() if p.structural} for b, spec in v["buses"].items()}}
     for section, params in settings.SECTIONS.items():
         parts[section] = {k: v[section][k] for k, p in params.items() if p.structural}
     parts["top"] = {k: v[k] for k, p in settings.TOP.items() if p.structural}
     for f in FAMILIES:
         parts[f.key] = {u: {k: spec[k] for k, p in f.params.items() if p.structural}
                         for u, spec in v[f.key].items()}
+    if curtailment.matrix_holds_availability(v):  # a pro-rata group of buses: wind and PV in the matrix
+        parts["curtailment_pool"] = {"weather_year": v["weather_year"], "wind": v["wind"], "pv": v["pv"]}
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

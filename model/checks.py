@@ -64,11 +64,10 @@ def not_finite(sol, rep) -> list[str]:
     return bad
 
 
-def with_stage_row(c, sol):
-    """The LP the solution is optimal for: in max-export, the arrays with stage 2's extra row."""
+def with_stage_rows(c, sol):
+    """The LP the solution is optimal for: in max-export, the arrays with the stages' extra rows."""
     A, lower, upper, y = c.A, c.row_lower, c.row_upper, sol.row_dual
-    if sol.stage_row is not None:
-        cols, coefs, bound, dual = sol.stage_row
+    for cols, coefs, bound, dual in sol.stage_rows:
         row = sp.csr_matrix((coefs, (np.zeros(len(cols), dtype=int), cols)), shape=(1, c.shape[1]))
         A = sp.vstack([A, row]).tocsc()
         lower, upper = np.append(lower, -np.inf), np.append(upper, bound)
@@ -78,7 +77,7 @@ def with_stage_row(c, sol):
 
 def optimality(c, sol, A, row_lower, row_upper, y) -> tuple[float, float]:
     """(largest wrong-signed dual relative to 1 + max |c|, duality gap relative to the
-    objective's terms), recomputed from the arrays of ``with_stage_row``."""
+    objective's terms), recomputed from the arrays of ``with_stage_rows``."""
     d = c.c - A.T @ y
     activity = A @ sol.x
     wrong, gap = [], 0.0
@@ -130,7 +129,7 @@ def run_checks(lp, sol, rep) -> dict:
                 "duality_gap_rel": nan, "solver": sol.solver}
     balance, by_bus = energy_balance(rep)
     bounds = _violation(sol.x, c.col_lower, c.col_upper)
-    A, row_lower, row_upper, y = with_stage_row(c, sol)
+    A, row_lower, row_upper, y = with_stage_rows(c, sol)
     rows = _violation(A @ sol.x, row_lower, row_upper)
     objective = objective_error(c, sol)
     dual, gap = optimality(c, sol, A, row_lower, row_upper, y)

@@ -8,17 +8,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import socket
 import sys
 from pathlib import Path
 
 import yaml
 
 from . import scenario as scenario_mod
-from .errors import InputError, SolveError
+from . import yaml_text
+from .errors import InputError, ResourceError, SolveError
 from .settings import MODES
 
 DEFAULT_SCENARIO = Path("scenarios/gansu_2019.yaml")
+SCHEDULER_TIMEOUT_S = 5
+MAX_LEVELS = 1000  # target levels of one curve: each is a solve
 SUBCOMMANDS = ("validate", "sweep", "report", "compare", "target-curve", "schema", "backcast")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors in one line like every other input error (exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} -h)\n")
 
 
 def _parse_set(items):
@@ -28,14 +40,15 @@ def _parse_set(items):
         if not sep or not key:
             raise InputError("--set", item, "expected KEY=VALUE, for example export_lines.qishao_dc.capacity_mw=6000")
         try:
-            pairs.append((key.strip(), yaml.safe_load(text)))
-        except yaml.YAMLError:
-            raise InputError("--set", key, f"cannot read the value {text!r}") from None
+            pairs.append((key.strip(), yaml_text.load(text)))
+        except (yaml.YAMLError, ValueError) as e:
+            what = f"cannot read the value {text[:60]!r}{yaml_text.problem(e)}"
+            raise InputError("--set", key, what) from None
     return pairs
 
 
 def _run_parser():
-    p = argparse.ArgumentParser(prog="run.py", description="Solve one scenario of the Hexi clean-power model. "
+    p = _Parser(prog="run.py", description="Solve one scenario of the Hexi clean-power model. "
                                 f"Other commands: {', '.join(SUBCOMMANDS)} (run.py COMMAND -h).")
     p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO),
                    help=f"scenario YAML file (default: {DEFAULT_SCENARIO})")
@@ -81,14 +94,16 @@ def cmd_run(argv):
 
 
 def cmd_validate(argv):
-    p = argparse.ArgumentParser(prog="run.py validate", description="Check scenario files and their "
+    p = _Parser(prog="run.py validate", description="Check scenario files and their "
                                 "profiles without solving.")
     p.add_argument("scenarios", nargs="+")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a scenario key, as for a run")
     args = p.parse_args(argv)
     from .build import prepare
 
+    overrides = _parse_set(args.set)
     for path in args.scenarios:
-        sc = scenario_mod.load(path)
+        sc = scenario_mod.load(path, overrides)
         built = prepare(sc)
         units = sum(len(sc.values[key]) for key in built.data)
         for warning in built.ctx.profiles.warnings:
@@ -100,7 +115,7 @@ def cmd_validate(argv):
 
 
 def cmd_sweep(argv):
-    p = argparse.ArgumentParser(prog="run.py sweep", description="Run a batch of variants of a scenario "
+    p = _Parser(prog="run.py sweep", description="Run a batch of variants of a scenario "
                                 "(see scenarios/sweeps/). Finished points are kept: running the same command "
                                 "again runs only the missing ones.")
     p.add_argument("sweep", help="sweep file (YAML)")
@@ -109,8 +124,12 @@ def cmd_sweep(argv):
     p.add_argument("--out", default=None, help="folder for sweeps (default: results/sweeps)")
     _report_options(p)
     args = p.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers", None, f"expected a whole number >= 1, got {args.workers}")
     from .sweeps import runner
 
+    if args.scheduler:
+        _check_scheduler(args.scheduler)
     out = runner.run(args.sweep, workers=args.workers, scheduler=args.scheduler,
                      out_root=args.out or runner.SWEEPS)
     print(format_sweep(out))
@@ -119,8 +138,28 @@ def cmd_sweep(argv):
     return 0 if out.failed == 0 else 1
 
 
+def _check_scheduler(address: str):
+    """Fail in one line, within seconds, when nothing listens at ``--scheduler``."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location)
+    except (ValueError, TypeError):
+        raise InputError("--scheduler", None, "expected an address such as tcp://10.0.0.5:8786, "
+                         f"got {address!r}") from None
+    if scheme not in ("tcp", "tls"):
+        return  # other transports (inproc, ucx) are Dask's to check
+    try:
+        socket.create_connection((host, int(port)), timeout=SCHEDULER_TIMEOUT_S).close()
+    except (OSError, OverflowError, ValueError) as e:
+        reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
+        raise ResourceError(f"--scheduler {address}", f"no Dask scheduler answers there ({reason}); start one "
+                            "with `dask scheduler`, or leave out --scheduler to use this machine") from None
+
+
 def cmd_report(argv):
-    p = argparse.ArgumentParser(prog="run.py report", description="Write the meeting report (HTML with "
+    p = _Parser(prog="run.py report", description="Write the meeting report (HTML with "
                                 "charts, Excel tables) of a run or sweep results folder.")
     p.add_argument("folder", help="results/<run> or results/sweeps/<sweep>")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
@@ -156,7 +195,7 @@ def format_sweep(out) -> str:
 
 
 def cmd_compare(argv):
-    p = argparse.ArgumentParser(prog="run.py compare", description="Compare several runs side by side: charts, "
+    p = _Parser(prog="run.py compare", description="Compare several runs side by side: charts, "
                                 "HTML and Excel in one folder.")
     p.add_argument("runs", nargs="+", help="run folders, results/<name>")
     p.add_argument("--out", default=str(Path("results") / "compare"), help="folder (default: results/compare)")
@@ -171,7 +210,7 @@ def cmd_compare(argv):
 
 
 def cmd_target_curve(argv):
-    p = argparse.ArgumentParser(prog="run.py target-curve", description="Least cost and marginal cost of the "
+    p = _Parser(prog="run.py target-curve", description="Least cost and marginal cost of the "
                                 "export target against its level, re-solving one built model.")
     p.add_argument("scenario")
     p.add_argument("--from", dest="start", type=float, default=20.0, help="lowest target, TWh (default 20)")
@@ -182,15 +221,21 @@ def cmd_target_curve(argv):
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
     args = p.parse_args(argv)
-    if args.step <= 0 or args.stop < args.start:
-        raise InputError("--from/--to/--step", "", "expected --from <= --to and a positive --step")
-    from . import target_curve
+    finite = all(math.isfinite(x) for x in (args.start, args.stop, args.step))
+    if not finite or args.step <= 0 or args.stop < args.start:
+        raise InputError("--from/--to/--step", "", "expected finite numbers (TWh), --from <= --to and a "
+                         f"positive --step; got {args.start:g}, {args.stop:g}, {args.step:g}")
+    if (args.stop - args.start) / args.step >= MAX_LEVELS:
+        raise InputError("--from/--to/--step", "", f"gives more than {MAX_LEVELS} target levels; take a "
+                         "larger --step")
+    from . import output, target_curve
 
     overrides = _parse_set(args.set)
     name = scenario_mod.load(args.scenario, overrides).name
+    folder = output.prepare(Path(args.out or Path("results") / f"{name}_target_curve"))
     table = target_curve.curve(args.scenario, target_curve.levels(args.start, args.stop, args.step), args.mode,
                                overrides)
-    folder = target_curve.write(table, Path(args.out or Path("results") / f"{name}_target_curve"), args.lang)
+    target_curve.write(table, folder, args.lang)
     shown = table[["target_twh", "objective_cny", "marginal_cost_cny_per_mwh", "shortfall_mwh"]].copy()
     shown["objective_cny"] = (shown["objective_cny"] / 1e8).round(2)
     shown = shown.rename(columns={"objective_cny": "cost_100m_cny"})
@@ -200,7 +245,7 @@ def cmd_target_curve(argv):
 
 
 def cmd_backcast(argv):
-    p = argparse.ArgumentParser(prog="run.py backcast", description="Solve the 2019 and 2020 "
+    p = _Parser(prog="run.py backcast", description="Solve the 2019 and 2020 "
                                 "context scenarios in dispatch mode and compare them with the "
                                 "published figures (model/backcast.py).")
     p.add_argument("--out", default="results/backcast", help="folder (default: results/backcast)")
@@ -217,7 +262,7 @@ def cmd_backcast(argv):
 
 
 def cmd_schema(argv):
-    argparse.ArgumentParser(prog="run.py schema", description="Print the scenario parameter reference "
+    _Parser(prog="run.py schema", description="Print the scenario parameter reference "
                             "(Markdown).").parse_args(argv)
     from .components import FAMILIES
     from .schema import reference_table
@@ -312,6 +357,9 @@ def main(argv=None) -> int:
         return 2
     except SolveError as e:
         print(f"solver: {e}", file=sys.stderr)
+        return 1
+    except ResourceError as e:
+        print(f"error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -24,6 +24,11 @@ class Context:
     demand: dict = field(default_factory=dict)  # bus -> fixed withdrawals (MW): the Bus-balance rhs
     hourly_index: pd.DatetimeIndex | None = None  # every modelled hour
     first_hours: np.ndarray | None = None  # first hour of each time step, when hours are merged
+    # Scenario keys whose values inputs/scenario.yaml must carry instead of the scenario's, so that
+    # inputs/ re-runs the same model: an annual energy scaled by a whole-year figure of a profile's
+    # source (its mean, its degree hours) that inputs/profiles.parquet, holding only the modelled
+    # hours, does not keep. Families fill it in prepare.
+    inputs: dict = field(default_factory=dict)
 
     @classmethod
     def create(cls, scenario: Scenario, mode: str | None = None) -> "Context":
@@ -96,6 +101,14 @@ class Context:
         idx = self.index
         codes, uniques = pd.factorize(np.asarray(idx.year * 10000 + idx.month * 100 + idx.day))
         return codes, [f"{k // 10000:04d}-{k // 100 % 100:02d}-{k % 100:02d}" for k in uniques]
+
+    def window_mean(self, key: str) -> float:
+        """Mean of a loaded profile over the modelled hours (what a re-run from inputs/ sees as its source)."""
+        return float(np.mean(self.profiles.used[key]))
+
+    def rescale_for_inputs(self, key: str, value: float, source_figure: float, window_figure: float):
+        """Record ``key``'s value for inputs/: ``value`` scaled by window_figure / source_figure."""
+        self.inputs[key] = float(value * window_figure / source_figure) if source_figure else float(value)
 
     def profile_source(self, key: str):
         """The whole source of a profile already loaded under ``key`` (a Series by time)."""

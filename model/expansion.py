@@ -117,3 +117,27 @@ def report(sol, family: str, dim: Dim, names: list, base: np.ndarray, cost: np.n
                 "added": float(v), "unit_of_measure": dim.unit.upper().replace("MWH", "MWh"),
                 "annualised_cost_cny": float(v * cost[i])})
     return added
+
+
+def ties(sol, lp) -> dict:
+    """Build options interchangeable at the margin. An LP solver returns one vertex of the optimal
+    set, and which one depends on the method (simplex or interior point), so ties are reported
+    rather than left to the method: an option left unbuilt is tied when another least-cost plan
+    builds it (model/solve.py, _tied_options, finds how much); the plan is then one of several
+    least-cost plans. Options built between their bounds form the margin they are interchangeable
+    with."""
+    found = sol.tied_options or {}
+    tied, margin = [], []
+    for b in lp.blocks("investment"):
+        values = sol.value(b.name)
+        for i, u in enumerate(b.units):
+            entry = {"option": f"{b.name}[{u}]", "added": float(values[i])}
+            if int(b.cols[i]) in found:
+                tied.append({**entry, "could_add": found[int(b.cols[i])]})
+            elif b.lb[i] + 1e-6 * max(1.0, b.ub[i]) < values[i] < b.ub[i] - 1e-6 * max(1.0, b.ub[i]):
+                margin.append(entry)
+    note = ("unique at the margin: no least-cost plan builds an option this one leaves out" if not tied else
+            "tie: " + ", ".join(f"{t['option']} (up to {t['could_add']:,.1f})" for t in tied)
+            + " could replace part of " + (", ".join(m["option"] for m in margin) or "the built options")
+            + " at the same least cost; this plan is one of several least-cost plans")
+    return {"tied": bool(tied), "interchangeable": tied, "margin": margin, "note": note}

@@ -300,8 +300,13 @@ class Solution:
     objective: float
     status: str
     solver: dict = field(default_factory=dict)  # HiGHS's solution statuses and settings
-    # max-export's stage-2 row c1[cols] x <= upper (deleted after the solve) and its dual
-    stage_row: tuple | None = None  # (cols, coefs, upper, dual)
+    # max-export's rows that keep the earlier stages' optima, cost[cols] x <= upper (deleted after
+    # the solve), with their duals
+    stage_rows: list = field(default_factory=list)  # [(cols, coefs, upper, dual)]
+    energy_row_dual: np.ndarray | None = None  # row duals without the target penalty's term
+    tie_break: str = ""  # how the tie-break stage ended (model/solve.py, _tie_break)
+    tied_options: dict | None = None  # plan mode: column -> what a least-cost plan could build
+    ceiling_mwh: float | None = None  # a short target's ceiling, as the target counts export
 
     def value(self, name):
         b = self.lp.vars[name]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .charts import style
 from .errors import InputError
-from .output import atomic_dir
+from .output import atomic_dir, claim
 
 REPORT = "report"
 
@@ -57,13 +57,17 @@ def headline(s: dict, monthly: pd.DataFrame, lang: str) -> str:
         if s["target_reached"]:
             return text + "，目标可以实现。"
         where = f"；缺口主要在{'、'.join(m[-2:].lstrip('0') + '月' for m in months)}" if months else ""
-        return text + f"，缺口{style.energy(s['shortfall_mwh'], 'zh'):.1f}亿千瓦时{where}；主要制约：{binding_limit(s, 'zh')}。"
+        reach = (f"，本模式下目标不可及（外送上限{style.energy(s['target_ceiling_mwh'], 'zh'):.1f}亿千瓦时）"
+                 if s.get("target_status") == "out_of_reach" and s.get("target_ceiling_mwh") is not None else "")
+        return text + f"，缺口{style.energy(s['shortfall_mwh'], 'zh'):.1f}亿千瓦时{where}{reach}；主要制约：{binding_limit(s, 'zh')}。"
     text = (f"{s['scenario']}: {s['target_basis']} of {style.energy(counted, 'en'):.2f} TWh, "
             f"{share:.1%} of the {style.energy(target, 'en'):.0f} TWh target")
     if s["target_reached"]:
         return text + ": the target is reached."
     where = f"; the gap lies mostly in {', '.join(months)}" if months else ""
-    return text + f", {style.energy(s['shortfall_mwh'], 'en'):.2f} TWh short{where}; binding limit: {binding_limit(s, 'en')}."
+    reach = (f"; out of reach in this mode (ceiling {style.energy(s['target_ceiling_mwh'], 'en'):.2f} TWh)"
+             if s.get("target_status") == "out_of_reach" and s.get("target_ceiling_mwh") is not None else "")
+    return text + f", {style.energy(s['shortfall_mwh'], 'en'):.2f} TWh short{where}{reach}; binding limit: {binding_limit(s, 'en')}."
 
 
 # ------------------------------------------------------------------ tables
@@ -79,7 +83,9 @@ def key_figures(s: dict, lang: str) -> pd.DataFrame:
         ("计入目标的外送电量" if zh else "Export as the target counts it", e(s["target_counted_mwh"]), unit),
         ("外送目标" if zh else "Target", e(s["target_mwh"]), unit),
         ("缺口" if zh else "Shortfall", e(s["shortfall_mwh"]), unit),
-        ("目标影子价格" if zh else "Target price", s["target_price_cny_per_mwh"], "元/兆瓦时" if zh else "CNY/MWh"),
+        target_price_row(s, lang),
+        *([("外送上限（计入目标口径）" if zh else "Ceiling (as the target counts export)", e(s["target_ceiling_mwh"]), unit)]
+          if s.get("target_ceiling_mwh") is not None else []),
         ("本地用电" if zh else "Local consumption", e(s["local_demand_mwh"]), unit),
         ("省网购电" if zh else "Imports", e(s["import_mwh"]), unit),
         ("二氧化碳排放" if zh else "CO2", round(s["co2_t"] / 1e4, 1), "万吨" if zh else "10 kt"),
@@ -88,6 +94,26 @@ def key_figures(s: dict, lang: str) -> pd.DataFrame:
         if tech in s["curtailment_rate"]:
             rows.append((style.label(key, lang), f"{s['curtailment_rate'][tech]:.1%}", ""))
     return pd.DataFrame(rows, columns=["指标", "数值", "单位"] if zh else ["Figure", "Value", "Unit"])
+
+
+def target_price_row(s: dict, lang: str) -> tuple:
+    """The target's price only where it is a marginal cost; otherwise what the target's state is.
+    A shortfall penalty is not a price, so it is never shown as one."""
+    zh = lang == "zh"
+    status, price = s.get("target_status"), s["target_price_cny_per_mwh"]
+    label = "目标影子价格" if zh else "Target price"
+    if price is not None:
+        return (label, round(price, 1), "元/兆瓦时" if zh else "CNY/MWh")
+    gap = style.energy(s["shortfall_mwh"], lang)
+    words = {
+        "out_of_reach": (f"目标不可及：缺口{gap:.1f}亿千瓦时（无价格：罚金不是成本）" if zh
+                         else f"out of reach: {gap:.2f} TWh short (no price: a penalty is not a cost)"),
+        "short": (f"未达目标：缺口{gap:.1f}亿千瓦时，超出部分成本高于罚金（无价格）" if zh
+                  else f"short by {gap:.2f} TWh: each further MWh costs more than the penalty (no price)"),
+        "at_edge": ("恰在上限：再多一兆瓦时即不可及（无单一价格）" if zh
+                    else "at the edge: met exactly, one MWh more is out of reach (no single price)"),
+    }
+    return (label, words.get(status, "无目标" if zh else "no target"), "")
 
 
 def technology_table(s: dict, lang: str) -> pd.DataFrame:
@@ -184,11 +210,21 @@ def _excel(path: Path, tables: list):
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for caption, df in tables:
             df.to_excel(xl, sheet_name=caption[:31], index=False)
+            _as_text(xl.book[caption[:31]])
+
+
+def _as_text(sheet):
+    """openpyxl makes any text that starts with '=' a formula; names, descriptions and error
+    messages come from users' files, so every cell is kept as the text it is."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _write(folder: Path, lang: str, title: str, answer: str, tables: list, draw, note: str) -> dict:
     target = folder / REPORT
-    with atomic_dir(target) as tmp:
+    with atomic_dir(target, "report") as tmp:
         charts = draw(tmp / "charts")
         (tmp / f"report_{lang}.html").write_text(_html(title, answer, tables, charts, note, lang), encoding="utf-8")
         _excel(tmp / f"report_{lang}.xlsx", tables)
@@ -219,8 +255,28 @@ def run_report(run_dir, lang="zh") -> dict:
     note = (f"模式 {s['mode']}，{s['hours']} 小时{merged}，求解状态 {s['status']}；能量平衡最大残差 {s['balance_max_abs_mw']:.1e} MW。"
             if zh else f"Mode {s['mode']}, {s['hours']} hours{merged}, solver status {s['status']}; largest energy-balance "
             f"residual {s['balance_max_abs_mw']:.1e} MW.")
+    note += " " + curtailment_note(s, lang)
+    ties = s.get("plan_ties") or {}
+    if ties.get("tied"):
+        note += ((" 规划并列：" + "、".join(t["option"] for t in ties["interchangeable"])
+                  + "可按相同最低成本替代部分已建选项，本方案是多个最低成本方案之一。") if zh else
+                 " Plan tie: " + ties["note"] + ".")
+    if s.get("target_price_reason") and s.get("target_price_cny_per_mwh") is None and s.get("target_status") != "no_target":
+        note += (" 目标价格：" if zh else " Target price: ") + s["target_price_reason"] + "."
     return _write(run_dir, lang, title, headline(s, monthly, lang), tables,
                   lambda out: draw_run(run_dir, out, lang), note)
+
+
+def curtailment_note(s: dict, lang: str) -> str:
+    """How 弃风率 and 弃光率 were shared out (system.curtailment_rule)."""
+    if s.get("curtailment_rule", "pro_rata") == "pro_rata":
+        return ("弃电分摊规则：同一节点（或同一弃电分组）同一时段内，各风电、光伏场站按可发电量同比例弃电；"
+                "在等成本的调度中，取储能与电采暖用电最少者，弃电量即真正的富余电量。" if lang == "zh" else
+                "Curtailment rule: within a bus (or curtailment group) and time step every wind and PV plant is "
+                "curtailed by the same fraction of what it could produce; among equal-cost dispatches the one "
+                "drawing least into stores and boilers is taken, so curtailment is what is really surplus.")
+    return ("弃电分摊规则：自由（最优解允许的任意分摊，弃风率与弃光率不唯一）。" if lang == "zh" else
+            "Curtailment rule: free (any split the optimum allows; 弃风率 and 弃光率 are not unique).")
 
 
 def sweep_answer(points: pd.DataFrame, design: dict, lang: str) -> str:
@@ -277,8 +333,7 @@ def compare_report(run_dirs, out, lang="zh") -> dict:
     value = style.energy(counted[best], lang)
     answer = (f"{len(run_dirs)}个情景中，{names[best]}外送电量最高（{value:.1f}亿千瓦时）。" if zh else
               f"Of {len(run_dirs)} scenarios, {names[best]} exports most ({value:.2f} TWh).")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = claim(Path(out), "compare")
     return _write(out, lang, "情景比较" if zh else "Scenario comparison", answer,
                   [("情景比较" if zh else "Comparison", table)],
                   lambda charts: draw_comparison(run_dirs, charts, lang),

@@ -3,7 +3,12 @@
     Bus-balance[b, t]:  sum of injections into b + Bus-unserved[b, t] == local demand[b, t]
 
 Injections are what the families registered (generation +, exports and outgoing corridor flow -).
-The dual of Bus-balance is the hourly price at the bus (CNY/MWh).
+The dual of Bus-balance is the hourly price at the bus (CNY/MWh). When the target is short, its
+shortfall penalty flows into every dual (in an hour whose marginal MWh is exported, the whole
+penalty): Bus-price is then the dual without that term, read from the same optimal basis (model/
+solve.py, _energy_prices), and the term is kept apart as Bus-target_term. A target met at a
+marginal cost below the penalty stays in the price: it is a cost. In max-export the prices are
+those of the least-cost stage, with the ceiling held.
 
     Bus-sync_support[b, t]:  sum of synchronous capacity at b - sum_l r_l Line-flow[l, t] >= 0
 
@@ -41,12 +46,21 @@ def build(lp, ctx):
             + [v[u, t] for _, v, u in lp.sync_need[b]]), ">=")
 
 
+def energy_price(sol) -> np.ndarray:
+    """Bus-balance duals without the target's term (model/solve.py, _energy_prices)."""
+    b = sol.lp.cons["Bus-balance"]
+    return np.where(b.rows >= 0, sol.energy_row_dual[np.maximum(b.rows, 0)], 0.0)
+
+
 def report(sol, ctx, rep):
     unserved = sol.value("Bus-unserved")
-    price = sol.dual("Bus-balance") / ctx.weights
+    full = sol.dual("Bus-balance") / ctx.weights
+    price = energy_price(sol) / ctx.weights if sol.energy_row_dual is not None else full
     for i, b in enumerate(ctx.buses):
         rep.column(f"Bus-unserved[{b}]", unserved[i])
         rep.column(f"Bus-price[{b}]", price[i], "CNY/MWh")
+        if price is not full:
+            rep.column(f"Bus-target_term[{b}]", full[i] - price[i], "CNY/MWh")
         rep.inject(b, f"Bus-unserved[{b}]", unserved[i])
     rep.add("unserved", "local", unserved.sum(axis=0))
     if "Bus-sync_support" in sol.lp.cons:

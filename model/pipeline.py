@@ -6,8 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, results, scenario
-from .output import atomic_dir
+from . import checks, output, results, scenario
 from .resolve import Resolver
 
 RESULTS = Path("results")
@@ -26,11 +25,11 @@ def run(path, mode=None, out=None, overrides=(), write=True, log=False) -> RunRe
     t0 = time.perf_counter()
     sc = scenario.load(path, overrides)
     load_s = time.perf_counter() - t0
+    folder = output.prepare(Path(out) if out else RESULTS / sc.name) if write else None
     point = Resolver(log).solve(sc, mode)
     timings = dict(point.timings)
     timings["build_s"] += load_s  # from reading the scenario until the solver starts
     timings["model_build_s"] += load_s
-    folder = (Path(out) if out else RESULTS / sc.name) if write else None
     return finish(point.built, point.solution, timings, folder)
 
 
@@ -41,7 +40,7 @@ def finish(built, sol, timings: dict, folder: Path | None) -> RunResult:
     summary = results.summary(built, sol, rep, check, timings)
     if folder is not None:
         t_write = time.perf_counter()
-        with atomic_dir(folder) as tmp:
+        with output.atomic_dir(folder) as tmp:
             results.write_run(tmp, built, rep)
             summary["write_s"] = time.perf_counter() - t_write
             results.write_summary(tmp, summary)

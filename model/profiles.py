@@ -83,9 +83,13 @@ class ProfileStore:
 
     # ------------------------------------------------------------------ reading
     def _read(self, path: Path, key, file_of) -> _Table:
-        if not path.exists():
-            raise InputError(file_of(key), f"{key}.file", f"profile file not found: {path}")
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            raise InputError(file_of(key), f"{key}.file", f"profile file not found: {path}") from None
+        except OSError as e:  # a name too long, a folder that cannot be entered...
+            raise InputError(file_of(key), f"{key}.file",
+                             f"cannot read {str(path)[:120]}: {e.strerror}") from None
         cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
         cached = _TABLES.get(cache_key)
         if cached is not None:
@@ -98,7 +102,7 @@ class ProfileStore:
                 table = _Table(pd.read_parquet(path), path, "", 1)
             else:
                 header = _comment_lines(path)
-                frame = pd.read_csv(path, skiprows=len(header))
+                frame = pd.read_csv(path, skiprows=len(header), encoding="utf-8-sig")
                 table = _Table(frame, path, "\n".join(header).lower(), len(header) + 2)
         except (OSError, ValueError, UnicodeDecodeError, ImportError) as e:
             raise InputError(path, None, f"cannot be read as a table: {e}") from None
@@ -115,7 +119,7 @@ class ProfileStore:
             hint = f"; did you mean {near[0]!r}?" if near else f"; columns: {', '.join(map(str, df.columns))}"
             raise InputError(path, ref.column, f"no such column (named by {key}){hint}")
         col = pd.to_numeric(df[ref.column], errors="coerce")
-        bad = np.flatnonzero(col.isna().to_numpy())
+        bad = np.flatnonzero(~np.isfinite(col.to_numpy(dtype=float, na_value=np.nan)))
         if bad.size:
             raise InputError(path, ref.column, f"{table.row(bad[0])}: expected a number, got "
                              f"{df[ref.column].iloc[bad[0]]!r} (named by {key})")
@@ -176,7 +180,8 @@ class ProfileStore:
         missing = np.flatnonzero(window.isna().to_numpy())
         if missing.size:
             raise InputError(path, ref.column, f"has no value for {self.index[missing[0]]} "
-                             f"({missing.size} modelled hours missing; named by {key})")
+                             f"({missing.size} modelled hours missing; the file covers {series.index[0]} "
+                             f"to {series.index[-1]}; named by {key})")
         return window.to_numpy()
 
     def _localise(self, table, clock, stamps, ref):
@@ -225,7 +230,7 @@ class ProfileStore:
 def _comment_lines(path: Path) -> list[str]:
     """The ``#`` lines above a CSV's header (renewables.ninja puts its metadata there)."""
     lines = []
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:  # -sig: Excel and some editors add a byte-order mark
         for line in fh:
             if not line.startswith("#"):
                 break

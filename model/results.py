@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import modes, network
+from . import expansion, modes, network
+from .components import curtailment
 from .profiles import TIME_COLUMN
 from .report import Report
 from .scenario import set_key
@@ -25,10 +26,57 @@ MWH_PER_YI_KWH = 1e5  # 1 亿千瓦时 = 1e8 kWh
 
 def collect(built, sol) -> Report:
     rep = Report(built.ctx.n)
+    curtailment.split(built, sol)
     for f in built.families:
         f.report(sol, built.data[f.key], built.ctx, rep)
     network.report(sol, built.ctx, rep)
+    curtailment.report(sol, built, rep)
     return rep
+
+
+def _energy(mwh: float) -> str:
+    return f"{mwh / 1e6:.3f} TWh" if abs(mwh) >= 1e5 else f"{mwh:,.1f} MWh"
+
+
+def target_status(ctx, target: float, counted: float, shortfall: float, dual, ceiling=None) -> dict:
+    """What the target's row says, in words: a price only where it is a marginal cost.
+
+    status: "met" (with room: price 0); "binding" (met exactly below the penalty: the dual is the
+    marginal cost of one more MWh of target); "at_edge" (met exactly, with the dual at the
+    penalty: one more MWh would be short, so only the price of one MWh less is a cost, and it is
+    not known from this solve: no price, the edge is flagged); "out_of_reach" (short, and the
+    ceiling, the most this mode could export as the target counts it at any cost serving all
+    local load, is below the target); "short" (short although the ceiling reaches the target:
+    each MWh beyond costs more than the penalty); "no_target" outside target and plan modes.
+    When short the target row's dual is the penalty, which is not a price: the price is null."""
+    if dual is None:
+        return {"status": "no_target", "price": None, "reachable": None, "ceiling": None,
+                "reason": f"no target in {ctx.mode} mode"}
+    penalty = ctx.values["target"]["shortfall_penalty_cny_per_mwh"]
+    tol = 1e-6 * max(1.0, target)
+    if shortfall > tol:
+        head = f"{_energy(counted)} of the {_energy(target)} target ({_energy(shortfall)} short)"
+        tail = (f"; the target row's dual is then the shortfall penalty ({penalty:g} CNY/MWh), a penalty "
+                "and not a marginal cost")
+        if ceiling is not None and ceiling >= target - tol:
+            return {"status": "short", "price": None, "reachable": counted, "ceiling": ceiling,
+                    "reason": f"short in {ctx.mode} mode: {head}, although the ceiling is {_energy(ceiling)}: "
+                              f"each further MWh costs more than the penalty" + tail}
+        return {"status": "out_of_reach", "price": None, "reachable": counted, "ceiling": ceiling,
+                "reason": f"out of reach in {ctx.mode} mode: {head}; the ceiling (the most this mode could "
+                          f"export as the target counts it, at any cost, serving all local load) is "
+                          + (f"{_energy(ceiling)}, {_energy((target - ceiling))} below the target"
+                             if ceiling is not None else "not known") + tail}
+    if counted > target + tol or dual <= 1e-9:
+        return {"status": "met", "price": max(dual, 0.0), "reachable": None, "ceiling": None,
+                "reason": "met with room: one more MWh of target costs nothing"}
+    if dual >= penalty * (1 - 1e-7) - 1e-6:
+        return {"status": "at_edge", "price": None, "reachable": counted, "ceiling": counted,
+                "reason": (f"at the edge: the target is met exactly and one more MWh would be short, at the "
+                           f"penalty ({penalty:g} CNY/MWh); the price of one MWh less is below that and not "
+                           "known from this solve")}
+    return {"status": "binding", "price": dual, "reachable": None, "ceiling": None,
+            "reason": "met exactly: the price is the marginal cost of one more MWh of target"}
 
 
 def _rate(num, den):
@@ -45,9 +93,11 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
     target = modes.target_mwh(ctx)
     if "System-shortfall" in lp.vars:
         shortfall = float(sol.value("System-shortfall")[0])
-        target_price = float(sol.dual("System-export_target")[0])
+        target_dual = float(sol.dual("System-export_target")[0])
     else:
-        shortfall, target_price = max(0.0, target - counted), None
+        shortfall, target_dual = max(0.0, target - counted), None
+    target_state = target_status(ctx, target, counted, shortfall, target_dual, sol.ceiling_mwh)
+    target_price = target_state["price"]
     generation = rep.total("generation", w)
     available = rep.total("available", w)
     curtailment = rep.total("curtailment", w)
@@ -86,7 +136,14 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "export_share_of_target": counted / target if target else None,
         "shortfall_mwh": shortfall,
         "target_price_cny_per_mwh": target_price,
+        "target_status": target_state["status"],
+        "target_price_reason": target_state["reason"],
+        "target_row_dual_cny_per_mwh": target_dual,
+        "target_reachable_mwh": target_state["reachable"],
+        "target_ceiling_mwh": target_state["ceiling"] if ctx.mode != "max-export" else counted,
         "curtailment_mwh": curtailment,
+        "curtailment_rule": ctx.values["system"]["curtailment_rule"],
+        "tie_break": sol.tie_break or None,
         "curtailment_rate": _rate(curtailment, available),
         "available_mwh": available,
         "generation_mwh": generation,
@@ -115,6 +172,7 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "cost_cny": costs,
         "export_revenue_cny": revenue,
         "additions": additions,
+        "plan_ties": expansion.ties(sol, lp) if lp.blocks("investment") else None,
         "mean_price_cny_per_mwh": {b: float(np.average(rep.hourly[f"Bus-price[{b}]"], weights=w)) for b in ctx.buses},
         "weather_year": ctx.values["weather_year"],
         "warnings": list(ctx.profiles.warnings),
@@ -186,6 +244,8 @@ def resolved_scenario(ctx) -> dict:
     raw["name"] = ctx.scenario.name
     for key in ctx.profiles.used:
         set_key(raw, key, {"file": "profiles.parquet", "column": key}, {}, "inputs")
+    for key, value in ctx.inputs.items():  # annual figures scaled by what profiles.parquet does not keep
+        set_key(raw, key, value, {}, "inputs")
     return raw
 
 

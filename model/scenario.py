@@ -13,9 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from . import settings
+from . import settings, yaml_text
 from .components import FAMILIES
 from .errors import InputError
+from .output import folder_name
 from .schema import check_section, unknown_key_message
 
 _UNIT_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -42,24 +43,19 @@ class Scenario:
         return str(self.path)
 
 
-# libyaml's parser when installed: 0.1 s less for each point of a sweep (the default scenario).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def read_yaml(path: Path) -> dict:
+    if path.is_dir():
+        raise InputError(path, None, "is a folder; expected a YAML file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # -sig: a byte-order mark some editors add
     except FileNotFoundError:
         raise InputError(path, None, "file not found") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(path, None, f"cannot be read: {e}") from None
     try:
-        data = yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise InputError(path, None, f"not valid YAML{where}: {problem}") from None
+        data = yaml_text.load(text)
+    except (yaml.YAMLError, ValueError) as e:
+        raise InputError(path, None, f"not valid YAML{yaml_text.problem(e)}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -142,6 +138,8 @@ def set_key(raw: dict, dotted: str, value, origins: dict, source: str):
             for k in node:
                 walk(node[k], i + 1, path + [k])
             return
+        if key not in node:  # a unit or section --set creates is --set's to answer for
+            origins[".".join(path + [key])] = source
         child = node.setdefault(key, {})
         if not isinstance(child, dict):
             raise InputError(source, dotted, f"{'.'.join(path + [key])} is not a mapping")
@@ -150,12 +148,13 @@ def set_key(raw: dict, dotted: str, value, origins: dict, source: str):
     walk(raw, 0, [])
 
 
-def load(path, overrides=()) -> Scenario:
-    """Read, merge and check a scenario. ``overrides``: ``(dotted_key, value)`` pairs."""
+def load(path, overrides=(), source="--set") -> Scenario:
+    """Read, merge and check a scenario. ``overrides``: ``(dotted_key, value)`` pairs, which errors
+    blame on ``source`` (--set, or the sweep file that varies them)."""
     path = Path(path)
     raw, origins = _load_raw(path, ())
     for key, value in overrides:
-        set_key(raw, key, value, origins, "--set")
+        set_key(raw, key, value, origins, source)
     scenario = Scenario(path=path.resolve(), raw=raw, origins=origins)
     scenario.values = check(scenario)
     return scenario
@@ -173,6 +172,7 @@ def check(scenario: Scenario) -> dict:
     _fill_file_names(raw, "", values["weather_year"], file_of)
     if values["name"] is None:
         values["name"] = scenario.path.stem
+    folder_name(values["name"], file_of("name"), "name" if "name" in raw else None)
     for section, params in settings.SECTIONS.items():
         values[section] = check_section(raw.get(section), params, file_of, section)
     values["buses"] = _units(raw.get("buses", {"jiuquan": {}}), settings.BUS, file_of, "buses")

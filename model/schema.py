@@ -18,6 +18,7 @@ from typing import Any
 from .errors import InputError
 
 REQUIRED = object()
+LARGEST = 1e12  # above every capacity, energy or price in CNY a scenario holds; 1e308 overflows the LP
 
 PROFILE_KINDS = {
     "availability": "a fraction of capacity in [0, 1]",
@@ -67,11 +68,12 @@ class Param:
         if self.kind == "number":
             return f"a number{unit}{_range_text(self.min, self.max, self.below_max, self.above_min)}"
         if self.kind == "integer":
-            return f"a whole number{unit}{_range_text(self.min, self.max)}"
+            bounds = [f"{op} {x:g}" for op, x in ((">=", self.min), ("<=", self.max)) if x is not None]
+            return f"a whole number{unit}" + (" " + " and ".join(bounds) if bounds else "")
         if self.kind == "choice":
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind == "date":
-            return "a date YYYY-MM-DD"
+            return f"a date YYYY-MM-DD from {FIRST_DATE.year} to {LAST_DATE.year}"
         if self.kind == "monthday":
             return "a day of the year MM-DD"
         if self.kind == "windows":
@@ -97,10 +99,17 @@ def _range_text(lo, hi, below_max=False, above_min=False):
 
 def _number(value, param, file, key):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+        hint = ""
+        with_unit = isinstance(value, str) and re.match(r"\s*[-+]?[0-9.][0-9.,_]*\s*[^\W\d_]", value)
+        if with_unit and param.unit != "-":
+            hint = f"; give a plain number in {param.unit}, without its unit"
+        raise InputError(file, key, f"expected {param.expected()}, got {value!r}{hint}")
     x = float(value)
     if not math.isfinite(x):
         raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
+    if abs(x) > LARGEST:
+        raise InputError(file, key, f"expected {param.expected()}, got {value!r}: beyond ±{LARGEST:g}, "
+                         "no planning figure, and the solver's arithmetic would overflow")
     if (param.min is not None and (x < param.min or (param.above_min and x == param.min))) or (
         param.max is not None and (x > param.max or (param.below_max and x == param.max))
     ):
@@ -116,6 +125,8 @@ def check_value(value, param: Param, file, key):
     if kind == "number":
         return _number(value, param, file, key)
     if kind == "integer":
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:  # 1e4 reads as a float
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
         return int(_number(value, param, file, key))
@@ -132,14 +143,7 @@ def check_value(value, param: Param, file, key):
             raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
         return value
     if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise InputError(file, key, f"expected {param.expected()}, got {value!r}") from None
+        return parse_date(value, param, file, key)
     if kind == "monthday":
         return parse_monthday(value, file, key)
     if kind == "windows":
@@ -147,6 +151,28 @@ def check_value(value, param: Param, file, key):
     if kind == "profile":
         return _profile(value, param, file, key)
     raise AssertionError(f"unknown parameter kind {kind}")
+
+
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # within pandas' clock, with room
+
+
+def parse_date(value, param, file, key) -> dt.date:
+    """A calendar day; a clock time other than 00:00 is refused, not silently dropped."""
+    why = ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError as e:
+            why = "" if str(e).startswith("Invalid isoformat") else f" ({e})"
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time() or value.tzinfo is not None:
+            raise InputError(file, key, f"expected {param.expected()}, got {str(value)!r}: the day starts "
+                             "at 00:00 local time, give the date alone")
+        value = value.date()
+    if not isinstance(value, dt.date) or not FIRST_DATE <= value <= LAST_DATE:
+        shown = str(value) if isinstance(value, dt.date) else value
+        raise InputError(file, key, f"expected {param.expected()}, got {shown!r}{why}")
+    return value
 
 
 def parse_monthday(value, file, key) -> tuple[int, int]:
@@ -216,7 +242,7 @@ def _profile_number(value, param, file, key):
 
 
 def profile_bounds(kind):
-    return {"availability": (0.0, 1.0), "shape": (0.0, math.inf), "price": (-math.inf, math.inf),
+    return {"availability": (0.0, 1.0), "shape": (0.0, LARGEST), "price": (-LARGEST, LARGEST),
             "temperature": (-90.0, 60.0)}[kind]
 
 

@@ -18,7 +18,8 @@ TOP = {
 TIME = {
     "start": Param("date", "2019-01-01", "First modelled hour, 00:00 local time (Asia/Shanghai).",
                    kind="date", structural=True),
-    "hours": Param("h", 8760, "Number of modelled hours.", kind="integer", min=1, structural=True),
+    "hours": Param("h", 8760, "Number of modelled hours (at most ten years).", kind="integer", min=1,
+                   max=87840, structural=True),
     "segments_per_day": Param("-", None, "Time aggregation for fast exploratory runs: merge each day's "
                               "hours into this many segments of adjacent hours, chosen by tsam from the "
                               "run's profiles; every day is kept, so storage and seasons stay linked "
@@ -31,6 +32,14 @@ SYSTEM = {
                               "local demand.", min=0),
     "curtailment_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Penalty on each MWh of wind, PV or "
                                              "hydro that is available but not used.", min=0),
+    "curtailment_rule": Param("-", "pro_rata", "How curtailment is shared among wind and PV units. "
+                              "pro_rata: within a bus (or a curtailment_group of buses) and time step, "
+                              "every wind and PV unit is curtailed by the same fraction of what it could "
+                              "produce, as Gansu's dispatch shares curtailment across plants; so 弃风率 and "
+                              "弃光率 do not depend on the solver or on the order of units in the file. free: "
+                              "any split the optimum allows (wind and PV cost the same, so the split is "
+                              "arbitrary). Run-of-river hydro is outside the rule (its output is synchronous "
+                              "support).", kind="choice", choices=("pro_rata", "free"), structural=True),
 }
 
 TARGET = {
@@ -57,7 +66,7 @@ SOLVER = {
     "method": Param("-", "choose", "HiGHS LP method.", kind="choice",
                     choices=("choose", "simplex", "ipm", "pdlp"), structural=True),
     "time_limit_s": Param("s", 3600.0, "Solver time limit.", min=0),
-    "threads": Param("-", 0, "HiGHS threads (0: HiGHS decides).", kind="integer", min=0),
+    "threads": Param("-", 0, "HiGHS threads (0: HiGHS decides).", kind="integer", min=0, max=256),
     "presolve": Param("-", "auto", "HiGHS presolve. auto: off for the simplex methods (choose, simplex), "
                       "which solved the bundled years in half the time without it, since it barely "
                       "shrinks these LPs (bench/bench_solver.py); on for ipm and pdlp.", kind="choice",
@@ -74,6 +83,11 @@ BUS = {
                            "is measured: the flow out of the cut's buses over export lines and "
                            "corridors, net of flows in (model/modes.py). No bus flagged: every "
                            "bus is inside.", kind="bool", structural=True),
+    "curtailment_group": Param("-", None, "Buses with the same group share one curtailment fraction under "
+                               "system.curtailment_rule pro_rata; none: the bus is its own group. A group of "
+                               "several buses puts each bus's available wind and PV in the constraint matrix, "
+                               "so every sweep point that changes them is built afresh; it is refused in plan "
+                               "mode when a member may be built.", kind="string", structural=True),
 }
 
 SECTIONS = {"time": TIME, "system": SYSTEM, "target": TARGET, "plan": PLAN, "solver": SOLVER}

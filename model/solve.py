@@ -17,6 +17,7 @@ from .lp import LinearProgram, Solution
 # Relative slack on the stage-1 optimum in max-export: enough for HiGHS's tolerances, small
 # enough that stage 2 cannot buy cost savings with export (3e-2 MWh on a 30 TWh year).
 LEXICOGRAPHIC_TOLERANCE = 1e-9
+TIE_BREAK_TOLERANCE = 1e-9
 
 
 @contextmanager
@@ -126,54 +127,148 @@ def solve(lp: LinearProgram, ctx, log=False) -> tuple[Solution, float]:
 
 
 def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, float]:
-    """Solve an LP already handed to ``h``."""
+    """Solve an LP already handed to ``h``; ``h`` is left as it was handed over, for the next
+    point, even after a failure."""
     run_time = apply_options(h, ctx.values["solver"])
     t0 = time.perf_counter()
-    n_row, n_col = lp.compiled.shape
-    try:
-        stage_row = None
+    with _restored(h, lp):
+        rows = []
         if ctx.mode == "max-export":
-            stage_row = _lexicographic(h, lp)
+            rows, _ = _max_export_stages(h, lp, ctx)
+            _set_cost(h, lp.compiled.c, lp.compiled.offset)
+            _run(h, lp, "in stage 2 of max-export (least cost) ")
         else:
             _run(h, lp, "")
-        solve_s = time.perf_counter() - t0
-        solution = read_solution(h, lp, run_time, stage_row)
-    finally:  # leave the model as it was handed over, for the next point, even after a failure
-        if ctx.mode == "max-export":
-            h.changeColsCost(n_col, np.arange(n_col, dtype=np.int32), lp.compiled.c)
+        solution = read_solution(h, lp, run_time, rows)
+        solution.energy_row_dual = None if rows else _energy_prices(h, lp, solution)
+        solution.x = _tie_break(h, lp, solution)  # within max-export's stages, which it keeps
+        # what the reported dispatch costs: at most TIE_BREAK_TOLERANCE above the least cost
+        solution.objective = float(lp.compiled.c @ solution.x) + lp.compiled.offset
+    solution.tied_options = _tied_options(h, lp, solution) if ctx.mode == "plan" else None
+    solution.ceiling_mwh = _ceiling(h, lp, ctx, solution)
+    return solution, time.perf_counter() - t0
+
+
+@contextmanager
+def _restored(h: highspy.Highs, lp: LinearProgram):
+    """Whatever a stage adds (rows, costs, another method), ``h`` gets the LP's own back."""
+    c = lp.compiled
+    n_row = c.shape[0]
+    method = option(h, "solver")
+    try:
+        yield
+    finally:
         if h.getNumRow() > n_row:
             h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
-    return solution, solve_s
+        _set_cost(h, c.c, c.offset)
+        h.setOptionValue("solver", method)
 
 
-def _lexicographic(h: highspy.Highs, lp: LinearProgram):
-    """Most export first; then least cost among the dispatches within a hair of that optimum.
-    Returns the extra row (cols, coefs, upper), which sits after the LP's rows."""
-    c1 = modes.stage_one_cost(lp)
-    n = len(c1)
-    idx = np.arange(n, dtype=np.int32)
-    h.changeColsCost(n, idx, c1)
-    _run(h, lp, "in stage 1 of max-export (most export) ")
-    # HiGHS's objective includes the offset, the row's body c1 x does not
-    z1 = h.getInfo().objective_function_value - lp.compiled.offset
-    nz = np.flatnonzero(c1).astype(np.int32)
-    stage_row = (nz, c1[nz], z1 + LEXICOGRAPHIC_TOLERANCE * max(1.0, abs(z1)))
-    h.addRow(-highspy.kHighsInf, stage_row[2], len(nz), nz, c1[nz])
-    h.changeColsCost(n, idx, lp.compiled.c)
-    _run(h, lp, "in stage 2 of max-export (least cost) ")
-    return stage_row
+def _set_cost(h: highspy.Highs, cost: np.ndarray, offset: float):
+    n = len(cost)
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    h.changeObjectiveOffset(offset)
 
 
-def read_solution(h: highspy.Highs, lp: LinearProgram, run_time=0.0, stage_row=None) -> Solution:
+def _keep(h: highspy.Highs, cost: np.ndarray, z: float, tolerance: float) -> tuple:
+    """Add the row cost x <= z (within ``tolerance`` of it), so later stages keep this optimum;
+    returns it as (cols, coefs, upper)."""
+    nz = np.flatnonzero(cost).astype(np.int32)
+    upper = z + tolerance * max(1.0, abs(z))
+    h.addRow(-highspy.kHighsInf, upper, len(nz), nz, cost[nz])
+    return nz, cost[nz], upper
+
+
+def _max_export_stages(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[list, float]:
+    """Run max-export's stages before the least-cost one (modes.max_export_stages), each optimum
+    kept by an added row. Returns those rows and the ceiling in the target's measure (MWh)."""
+    rows, z = [], 0.0
+    for label, cost in modes.max_export_stages(lp, ctx):
+        _set_cost(h, cost, 0.0)  # the offset would sit in HiGHS's objective, not in the row's body
+        _run(h, lp, f"in {label} ")
+        z = h.getInfo().objective_function_value
+        if np.any(cost):
+            rows.append(_keep(h, cost, z, LEXICOGRAPHIC_TOLERANCE))
+    return rows, -z
+
+
+def _ceiling(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution):
+    """When a target or plan run falls short: the most it could export as the target counts it,
+    serving all local load, at any cost (max-export's stages on the same model); else None."""
+    if "System-shortfall" not in lp.vars:
+        return None
+    if solution.value("System-shortfall")[0] <= 1e-6 * max(1.0, modes.target_mwh(ctx)):
+        return None
+    with _restored(h, lp):
+        h.setOptionValue("solver", "simplex")
+        return _max_export_stages(h, lp, ctx)[1]
+
+
+def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> dict:
+    """Unbuilt build options that a least-cost plan could build instead: each candidate (left at 0
+    with a zero reduced cost) is tried in one LP that builds as much of them as it can, each as a
+    share of its limit, at the least cost (kept within LEXICOGRAPHIC_TOLERANCE). A zero reduced
+    cost alone does not make a tie (a basic option at 0 has one too); a least-cost plan that
+    builds the option does. Returns {column: MW or MWh it could build}."""
+    c = lp.compiled
+    cand = []
+    for b in lp.blocks("investment"):
+        values, rc = solution.value(b.name), solution.reduced_cost(b.name)
+        for i in range(len(b.units)):
+            if (b.cols[i] >= 0 and values[i] <= 1e-6 * max(1.0, b.ub[i]) and np.isfinite(b.ub[i])
+                    and b.ub[i] > 0 and abs(rc[i]) <= 1e-6 * max(1.0, abs(b.cost[i]))):
+                cand.append((int(b.cols[i]), float(b.ub[i])))
+    if not cand:
+        return {}
+    cost = np.zeros(c.shape[1])
+    for j, ub in cand:
+        cost[j] = -1.0 / ub
+    with _restored(h, lp):
+        h.setOptionValue("solver", "simplex")
+        _keep(h, c.c, float(c.c @ solution.x), LEXICOGRAPHIC_TOLERANCE)
+        _set_cost(h, cost, 0.0)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return {}
+        x = np.asarray(h.getSolution().col_value)
+    # the cost slack alone buys about 1e-9 of the cost: a tie builds a visible share of the limit
+    return {j: float(x[j]) for j, ub in cand if x[j] > 1e-4 * ub}
+
+
+def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.ndarray:
+    """The primal of the tie-break stage (modes.TIE_BREAK_ROLES): the least-cost optimum that draws
+    the least into stores and boilers. Simplex from the optimal basis; duals are kept from before."""
+    cost = modes.tie_break_cost(lp)
+    if not np.any(cost):
+        solution.tie_break = "nothing to break: no stores or boilers"
+        return solution.x
+    c = lp.compiled.c
+    with _restored(h, lp):
+        # The slack lets the tie-break trade at most this share of the cost for less drawn (0.3
+        # CNY on the default year); tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
+        _keep(h, c, float(c @ solution.x), TIE_BREAK_TOLERANCE)
+        h.setOptionValue("solver", "simplex")
+        _set_cost(h, cost, 0.0)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            solution.tie_break = "optimal"
+            return np.asarray(h.getSolution().col_value)
+    # said in the summary, never silent: the least-cost solution stands as solved
+    solution.tie_break = f"not solved ({h.modelStatusToString(status)}): the least-cost solution is kept"
+    return solution.x
+
+
+def read_solution(h: highspy.Highs, lp: LinearProgram, run_time=0.0, stage_rows=()) -> Solution:
     """What ``h`` holds after a run, as it stands: the self-check judges it, not the status.
-    ``stage_row``: max-export's extra row (cols, coefs, upper), which sits after the LP's rows."""
+    ``stage_rows``: max-export's extra rows (cols, coefs, upper), which sit after the LP's rows."""
     sol = h.getSolution()
     n_row = lp.compiled.shape[0]
     row_dual = np.asarray(sol.row_dual)
     return Solution(lp, np.asarray(sol.col_value), row_dual[:n_row], np.asarray(sol.col_dual),
                     h.getInfo().objective_function_value, h.modelStatusToString(h.getModelStatus()),
                     solver=_report(h, run_time),
-                    stage_row=None if stage_row is None else (*stage_row, float(row_dual[n_row])))
+                    stage_rows=[(*row, float(row_dual[n_row + k])) for k, row in enumerate(stage_rows)])
 
 
 def _report(h: highspy.Highs, run_time: float) -> dict:
@@ -186,6 +281,28 @@ def _report(h: highspy.Highs, run_time: float) -> dict:
             "max_dual_infeasibility": float(info.max_dual_infeasibility),
             "method": option(h, "solver"), "threads": option(h, "threads"),
             "time_limit_s": option(h, "time_limit") - run_time}
+
+
+def _energy_prices(h: highspy.Highs, lp: LinearProgram, solution: Solution):
+    """Row duals without the target's penalty term (None when the penalty plays no part).
+
+    When the target is short, System-shortfall is basic and its penalty P flows into every dual:
+    y = B^-T c_B = B^-T (c_B without P) + B^-T (P e_shortfall). The second part is the target's
+    term (in an hour whose marginal MWh is exported it is P); the first is the marginal cost of
+    energy with the same basis. Read from the optimal basis, before any later stage moves it."""
+    if "System-shortfall" not in lp.vars:
+        return None
+    col = int(lp.vars["System-shortfall"].cols[0])
+    status, basic = h.getBasicVariables()
+    basic = np.asarray(basic)
+    where = np.flatnonzero(basic == col)
+    if col < 0 or not where.size:
+        return None
+    rhs = np.zeros(len(basic))
+    rhs[where[0]] = lp.compiled.c[col]
+    status, term = h.getBasisTransposeSolve(rhs)
+    n_row = lp.compiled.shape[0]
+    return solution.row_dual - np.asarray(term)[:n_row]
 
 
 def diagnose(h: highspy.Highs, lp: LinearProgram, status) -> str:

@@ -70,7 +70,7 @@ def chart(table: pd.DataFrame, out: Path, lang: str) -> dict:
 
 
 def write(table: pd.DataFrame, folder: Path, lang: str) -> Path:
-    with atomic_dir(folder) as tmp:
+    with atomic_dir(folder, "target-curve") as tmp:
         table.to_csv(tmp / "target_curve.csv", index=False)
         chart(table, tmp, lang)
     return folder

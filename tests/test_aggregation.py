@@ -36,7 +36,8 @@ def test_piecewise_constant_days_aggregate_exactly(solve):
     assert s["time_steps"] == 6 and s["hours"] == 48
     assert merged.built.ctx.weights.tolist() == [8.0] * 6  # tsam found the sunrise and sunset
     assert s["generation_mwh"]["coal"] == pytest.approx(800)
-    assert s["generation_mwh"]["pv"] == pytest.approx(1600) and s["curtailment_mwh"]["pv"] == pytest.approx(0)
+    # The tie-break stage may trade 1e-9 of the cost (1.6e-4 CNY here) for less charging: 1e-6 MWh.
+    assert s["generation_mwh"]["pv"] == pytest.approx(1600) and s["curtailment_mwh"]["pv"] == pytest.approx(0, abs=1e-5)
 
 
 def test_hourly_outputs_of_a_merged_run_have_every_hour(tmp_path):

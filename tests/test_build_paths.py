@@ -77,7 +77,7 @@ def test_the_pyomo_model_solves_through_a_pyomo_solver_to_the_same_objective():
     result = pyo.SolverFactory("appsi_highs").solve(model)
     assert str(result.solver.termination_condition) == "optimal"
     assert pyo.value(model.component("System-cost")) == pytest.approx(ours.objective, rel=1e-9, abs=1e-6)
-    assert model.component("Bus-balance") is not None and model.component("Wind-p") is not None
+    assert model.component("Bus-balance") is not None and model.component("VRE-p") is not None
 
 
 def test_rules_may_use_operators_on_columns():

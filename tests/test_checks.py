@@ -40,7 +40,9 @@ def problems(result) -> str:
 def test_a_real_optimum_passes(mode):
     result = check(solved(mode))
     assert result["ok"], result["problems"]
-    assert result["duality_gap_rel"] < 1e-9 and result["objective_error_rel"] < 1e-12
+    # the tie-break stage may spend up to its tolerance of the least cost (model/solve.py)
+    assert result["duality_gap_rel"] < 2 * solve.TIE_BREAK_TOLERANCE
+    assert result["objective_error_rel"] < 1e-12
     assert result["solver"]["primal_status"] == result["solver"]["dual_status"] == "Feasible"
 
 
@@ -159,7 +161,7 @@ def test_max_export_is_checked_with_its_second_stage_row():
     must use it (dropping it shows wrong-signed duals), and the row must not let cost buy export."""
     point = solved("max-export")
     assert check(point)["ok"]
-    text = problems(check(point, dataclasses.replace(point.solution, stage_row=None)))
+    text = problems(check(point, dataclasses.replace(point.solution, stage_rows=[])))
     assert "not optimal" in text
 
 

@@ -132,7 +132,8 @@ def test_a_sweep_on_a_real_cluster_survives_a_killed_worker(tmp_path):
     values = [0.30, 0.32, 0.34, 0.36, 0.38, 0.40, 0.42, 0.44]  # structural: every point is built
     sweep = tmp_path / "s.yaml"
     sweep.write_text(yaml.safe_dump({"name": "real", "base": "base.yaml", "design": "grid",
-                                     "parameters": {"coal.k.min_stable_load": values}}),
+                                     "parameters": {"coal.k.min_stable_load": values},
+                                         "outputs": "full"}),  # the journal notes the outputs
                      encoding="utf-8")
     log = tmp_path / "journal.txt"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HEXI_JOURNAL": str(log),

@@ -40,13 +40,35 @@ def test_default_year_closes_its_energy_balance(year):
 
 @pytest.mark.slow
 def test_default_year_target_price_is_consistent(year):
+    """The default year falls short of 28 TWh: the target row's dual is then the penalty, which
+    is no price: the price is null, the status says out of reach, by how much and the ceiling;
+    the bus price carries no penalty (it was 2,072 CNY/MWh on average with it)."""
     s = year[0].summary
     penalty = 2000.0
     if s["shortfall_mwh"] > 1e-3:
-        assert s["target_price_cny_per_mwh"] == pytest.approx(penalty)
+        assert s["target_price_cny_per_mwh"] is None
+        assert s["target_row_dual_cny_per_mwh"] == pytest.approx(penalty)
+        assert s["target_status"] == "out_of_reach"
+        assert s["target_counted_mwh"] - 1e-6 * s["target_mwh"] <= s["target_ceiling_mwh"] < s["target_mwh"]
+        assert s["mean_price_cny_per_mwh"]["jiuquan"] < penalty / 2
     else:
         assert 0 <= s["target_price_cny_per_mwh"] <= penalty
     assert s["target_counted_mwh"] + s["shortfall_mwh"] >= s["target_mwh"] * (1 - 1e-9)
+
+
+@pytest.mark.slow
+def test_default_year_curtailment_rates_do_not_depend_on_the_method(year):
+    """The pro-rata rule and the tie-break stage (least drawn into stores and boilers) leave no
+    choice to the solver: simplex and interior point give the same 弃风率 and 弃光率 to 0.01 pp
+    (measured: within 0.001 pp, total curtailment equal to 0.1 MWh)."""
+    simplex = year[0].summary
+    assert simplex["curtailment_rule"] == "pro_rata"
+    ipm = run(DEFAULT, write=False, overrides=[("solver.method", "ipm")]).summary
+    assert ipm["objective_cny"] == pytest.approx(simplex["objective_cny"], rel=1e-8)
+    for tech in ("wind", "pv"):
+        assert abs(ipm["curtailment_rate"][tech] - simplex["curtailment_rate"][tech]) < 1e-4
+    assert sum(ipm["curtailment_mwh"].values()) == pytest.approx(sum(simplex["curtailment_mwh"].values()), abs=10)
+    assert simplex["curtailment_rate"]["pv"] > 0  # PV shares the curtailment (it was 0.0% under simplex)
 
 
 @pytest.mark.slow

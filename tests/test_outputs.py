@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from model import checks, results
+from model.errors import ResourceError
 from model.pipeline import run
 from tests.conftest import ROOT, base, coal, flat_demand, write_scenario
 
@@ -66,7 +67,7 @@ def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
         raise OSError("disk full")
     monkeypatch.setattr(results, "write_run", broken)
     out = tmp_path / "out"
-    with pytest.raises(OSError):
+    with pytest.raises(ResourceError, match="disk full"):
         run(write_scenario(tmp_path, CASE), out=out)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -79,7 +80,7 @@ def test_checks_catch_a_wrong_solution(written):
     from model.solve import solve
     sol, _ = solve(built.lp, built.ctx)
     assert checks.run_checks(built.lp, sol, results.collect(built, sol))["ok"]
-    col = built.lp.vars["Wind-p"].cols[0, 1]
+    col = built.lp.vars["VRE-p"].cols[0, 1]  # wind and PV pooled at the bus (curtailment_rule pro_rata)
     sol.x[col] += 5.0
     bad = checks.run_checks(built.lp, sol, results.collect(built, sol))
     assert not bad["ok"]

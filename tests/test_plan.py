@@ -64,7 +64,10 @@ def test_target_curve_is_monotone_and_re_solves_one_model(tmp_path):
     table = target_curve.curve(path, levels)
     assert len(table) == 11
     assert np.all(np.diff(table["objective_cny"]) >= -1e-6)
-    assert np.all(np.diff(table["marginal_cost_cny_per_mwh"]) >= -1e-6)
+    priced = table["marginal_cost_cny_per_mwh"].dropna()
+    assert np.all(np.diff(priced) >= -1e-6)
+    # Beyond the ceiling (200 MWh) the target row's dual is the penalty, not a cost: no price.
+    assert table.loc[table["shortfall_mwh"] > 1e-6, "marginal_cost_cny_per_mwh"].isna().all()
     assert table["reused_model"].iloc[1:].all()
     by_level = table.set_index(table["target_twh"].round(6))
     assert by_level.loc[round(target_twh(80, 2), 6), "marginal_cost_cny_per_mwh"] == pytest.approx(0)

@@ -28,16 +28,18 @@ def input_error(tmp_path, capsys, ref, **kw):
     return err
 
 
-def test_renewables_ninja_csv_loads_as_it_is(tmp_path):
+@pytest.mark.parametrize("bom", ["", "\ufeff"], ids=["plain", "byte-order mark"])
+def test_renewables_ninja_csv_loads_as_it_is(tmp_path, bom):
     """renewables.ninja: '#' metadata lines, 'time' in UTC, 'local_time', 'electricity'. Local
-    midnight on 1 January 2019 is 16:00 UTC on 31 December."""
+    midnight on 1 January 2019 is 16:00 UTC on 31 December. A byte-order mark (Excel, Notepad
+    save one) before the first '#' changes nothing."""
     utc = pd.date_range("2018-12-31 14:00", periods=6, freq="h")
     lines = ["# Renewables.ninja Wind (MERRA-2) - https://www.renewables.ninja/ - RFC 2822",
              "# Units: time in UTC, other columns in kW",
              "time,local_time,electricity"]
     lines += [f"{t:%Y-%m-%d %H:%M},{t + pd.Timedelta(hours=8):%Y-%m-%d %H:%M},{v}"
               for t, v in zip(utc, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])]
-    (tmp_path / "ninja.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "ninja.csv").write_text(bom + "\n".join(lines) + "\n", encoding="utf-8")
     values, warnings = wind_used(tmp_path, {"file": "ninja.csv", "column": "electricity"})
     np.testing.assert_allclose(values, [0.3, 0.4, 0.5])
     assert warnings == []

@@ -67,13 +67,55 @@ def test_target_price_is_the_marginal_cost_of_export(solve):
 
 
 def test_target_shortfall_when_the_penalty_is_cheaper(solve):
-    """With a penalty of 40 < 50 CNY/MWh it is cheaper to fall short: shortfall 70 MWh, price 40.
-    Objective -50 * 100 + 70 * 40 = -2,200."""
+    """With a penalty of 40 < 50 CNY/MWh it is cheaper to fall short: shortfall 70 MWh.
+    Objective -50 * 100 + 70 * 40 = -2,200. The row's dual is the penalty, 40: not a price. The
+    target is within reach (ceiling h1 50 wind + 50 coal, h2 100 coal = 200 MWh >= 120), so the
+    status is "short", not "out of reach"."""
     s = solve(_target_case(penalty=40), mode="target").summary
     assert s["shortfall_mwh"] == pytest.approx(70)
-    assert s["target_price_cny_per_mwh"] == pytest.approx(40)
+    assert s["target_price_cny_per_mwh"] is None
+    assert s["target_row_dual_cny_per_mwh"] == pytest.approx(40)
+    assert s["target_status"] == "short"
+    assert s["target_ceiling_mwh"] == pytest.approx(200)
     assert s["objective_cny"] == pytest.approx(-2200)
     assert not s["target_reached"]
+
+
+def test_target_out_of_reach_has_no_price_and_states_the_ceiling(solve):
+    """Target 300 MWh on the same system: the ceiling is 200 MWh (h1 wind 50 + coal 50, h2 coal
+    100, the line's 100 MW), so it is out of reach by 100 MWh. The target row's dual is the
+    penalty 2,000, which is not shown as a price. The bus duals: h1, coal at 50 of its 100 MW is
+    marginal: 150, no target term. h2: coal is at its limit and the line's 100 MW carries it, so
+    one more MWh of demand is taken from export, worth 100 + the penalty 2,000 = 2,100: the bus
+    price without the target's term is 100, the term 2,000 is kept apart (Bus-target_term)."""
+    data = _target_case(penalty=2000)
+    data["target"]["export_twh"] = target_twh(300, 2)
+    r = solve(data, mode="target")
+    s = r.summary
+    assert s["shortfall_mwh"] == pytest.approx(100)
+    assert s["target_status"] == "out_of_reach"
+    assert s["target_price_cny_per_mwh"] is None
+    assert s["target_ceiling_mwh"] == pytest.approx(200)
+    assert "out of reach" in s["target_price_reason"] and "100.0 MWh below the target" in s["target_price_reason"]
+    np.testing.assert_allclose(hourly(r, "Bus-price[jiuquan]"), [150, 100], atol=1e-6)
+    np.testing.assert_allclose(hourly(r, "Bus-target_term[jiuquan]"), [0, 2000], atol=1e-6)
+    assert s["mean_price_cny_per_mwh"]["jiuquan"] == pytest.approx(125)
+
+
+def test_target_at_the_edge_is_flagged(solve):
+    """Target exactly 200 MWh, the ceiling: met with no shortfall, but one more MWh would be
+    short. With a penalty of 2,000 the dual sits at the penalty (or at any value up to it): at
+    the penalty it is flagged "at_edge" with no price; below it the price is the marginal cost
+    of the target, 150 - 100 = 50 (coal exported)."""
+    data = _target_case(penalty=2000)
+    data["target"]["export_twh"] = target_twh(200, 2)
+    s = solve(data, mode="target").summary
+    assert s["shortfall_mwh"] == pytest.approx(0, abs=1e-6)
+    assert s["target_status"] in ("at_edge", "binding")
+    if s["target_status"] == "at_edge":
+        assert s["target_price_cny_per_mwh"] is None and "edge" in s["target_price_reason"]
+    else:
+        assert 50 - 1e-6 <= s["target_price_cny_per_mwh"] < 2000
 
 
 def test_dispatch_mode_reports_shortfall_without_a_price(solve):
@@ -92,16 +134,19 @@ def test_max_export_is_the_ceiling_at_least_cost(solve):
     np.testing.assert_allclose(hourly(r, "Coal-p[c]"), [50, 100], atol=1e-4)
 
 
-def test_max_export_never_imports_to_export(solve):
+def test_max_export_ceiling_is_net_of_imports(solve):
     """Demand 30 MW and imports at 10 CNY/MWh. h1: wind 50 + coal 100 - 30 fills the 100 MW line;
-    h2: coal 100 - 30 = 70. Importing 30 MW in h2 would add 30 MWh of export, but the city's
-    ceiling must not count provincial power: max export 170 MWh, no imports."""
+    h2: coal 100 - 30 = 70. Importing 30 MW in h2 adds 30 MWh of export and 30 of imports: the
+    city's ceiling, measured as the target measures it (net of imports), is 170 MWh either way.
+    Stage 2 may then pass provincial power through where it is cheaper (here it earns 100 - 10),
+    but every MWh imported is matched by one more exported: net export stays 170."""
     data = _target_case(penalty=2000)
     data["demand"] = {"d": flat_demand(30)}
     data["imports"] = {"grid": {"capacity_mw": 50, "price_cny_per_mwh": 10}}
     s = solve(data, mode="max-export").summary
-    assert s["export_mwh"] == pytest.approx(170)
-    assert s["import_mwh"] == pytest.approx(0, abs=1e-4)
+    assert s["net_export_mwh"] == pytest.approx(170, abs=1e-4)
+    assert s["target_counted_mwh"] == pytest.approx(170, abs=1e-4)
+    assert s["export_mwh"] == pytest.approx(170 + s["import_mwh"], abs=1e-4)
 
 
 def test_imports_do_not_count_toward_the_target(solve):

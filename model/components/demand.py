@@ -2,7 +2,9 @@
 
     d[u, t] = annual_mwh / hours_in_year * shape[t] / mean(shape over its whole source)
 
-so a run of a week from a year-long profile gets that week's share of the year's energy.
+so a run of a week from a year-long profile gets that week's share of the year's energy. Its
+inputs/scenario.yaml carries annual_mwh * mean(shape over the run) / mean(shape over its source),
+since inputs/profiles.parquet keeps only the run's hours: the re-run draws the same MW.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Demand(Family):
             if mean <= 0:
                 raise InputError(ctx.scenario.file_of(key), key, "expected a shape with a positive mean")
             load[i] = units[u]["annual_mwh"] / ctx.hours_in_year * shape / mean
+            ctx.rescale_for_inputs(f"{self.key}.{u}.annual_mwh", units[u]["annual_mwh"], mean, ctx.window_mean(key))
             ctx.demand[units[u]["bus"]] += load[i]
         return Data(names, [units[u]["bus"] for u in names], load)
 

@@ -58,6 +58,7 @@ class DirectPurchase(Family):
                 raise InputError(ctx.scenario.file_of(f"{key}.profile"), f"{key}.profile",
                                  "expected a shape with a positive mean")
             load[i] = s["annual_mwh"] / ctx.hours_in_year * shape / mean
+            ctx.rescale_for_inputs(f"{key}.annual_mwh", s["annual_mwh"], mean, ctx.window_mean(f"{key}.profile"))
             top = np.inf if s["max_mw"] is None else s["max_mw"]
             lb[i] = np.maximum(s["min_mw"], (1 - s["shiftable"]) * load[i])
             ub[i] = np.full(ctx.n, top)

@@ -92,6 +92,9 @@ class Heating(Family):
                 raise InputError(ctx.scenario.file_of(key), key, "no hour in the heating season is below "
                                  "base_temperature_c, so the annual heat has nowhere to go")
             hdd = np.maximum(0.0, s["base_temperature_c"] - temp) * ctx.season(*season, ctx.hourly_index)
+            # inputs/ keeps only the run's hours, whose degree hours a re-run takes as its year's
+            ctx.rescale_for_inputs(f"{self.key}.{u}.annual_heat_mwh", s["annual_heat_mwh"], hdd_per_year,
+                                   hdd.sum() * ctx.hours_in_year / len(hdd))
             heat[i] = ctx.steps(s["annual_heat_mwh"] * hdd / hdd_per_year if hdd_per_year > 0 else 0 * hdd)
             allowed = np.ones(24) if s["allowed_hours"] is None else np.array(s["allowed_hours"], dtype=float)
             # Over a merged step, the share of its hours inside the windows: exact in energy.
@@ -105,9 +108,10 @@ class Heating(Family):
                     col("tariff_cny_per_mwh"), boiler, allowed_share, build, cost)
 
     def build(self, lp, d, ctx):
-        p = lp.var("Heating-p", d.units, 0.0, d.p_max)
+        p = lp.var("Heating-p", d.units, 0.0, d.p_max, role="flexible_draw")
         soc = lp.var("Heating-soc", d.units, 0.0, (d.store + d.build["storage"])[:, None])
-        short = lp.var("Heating-unserved", d.units, 0.0, cost=ctx.values["system"]["voll_cny_per_mwh"])
+        short = lp.var("Heating-unserved", d.units, 0.0, cost=ctx.values["system"]["voll_cny_per_mwh"],
+                       role="heat_unserved")
         prev, keep, w = stepping(ctx, d.units, d.loss)
         cop = dict(zip(d.units, d.cop.tolist()))
         lp.con("Heating-heat_balance", d.units, lambda u, t: linear(

@@ -1,13 +1,18 @@
 """Variable renewables (wind, PV, run-of-river hydro): output up to an hourly availability.
 
     {Name}-p[u, t] in [r[u] a[u, t] K[u], a[u, t] * K[u]]   (bounds, so a sweep of K moves no row)
+    curtailment[u, t] = a[u, t] * K[u] - p[u, t]   (reported; 弃风/弃光 rate = curtailed / available)
 
 r is the must-take share (0 by default): for hydro, the releases a cascade must make whatever
-the load (irrigation, ecological flow, the downstream plants' water).
-    curtailment[u, t] = a[u, t] * K[u] - p[u, t]   (reported; 弃风/弃光 rate = curtailed / available)
+the load (irrigation, ecological flow, the downstream plants' water). Wind and PV pooled under
+the pro-rata rule have no output of their own and refuse it.
 
 Hydro's output counts as synchronous capacity for DC support (its generators spin). A
 curtailment penalty pi adds pi * (a K - p) to the objective: a constant and -pi on p.
+
+Under system.curtailment_rule pro_rata (the default), wind and PV declare no output of their own:
+model/components/curtailment.py pools them by bus and shares the pool's output among the units
+in proportion to what each could produce (the same curtailed fraction for every unit).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import expansion
+from ..errors import InputError
+from . import curtailment
 from ..schema import REQUIRED, Param
 from .base import BUS, Family
 
@@ -31,6 +38,7 @@ class Data:
     build: np.ndarray  # (U,) plan mode: MW that may be added
     build_cost: np.ndarray  # (U,) CNY per MW added, over the modelled hours
     must_take: np.ndarray  # (U,)
+    output: np.ndarray | None = None  # (U, T) under the pro-rata rule: each unit's share of its pool
 
     @property
     def available(self):
@@ -42,6 +50,7 @@ class Renewable(Family):
                  lifetime=(25, "assumption")):
         self.key, self.name, self.carrier, self.doc = key, name, carrier, doc
         self.synchronous, self.dim = synchronous, dim
+        self.pooled = key in curtailment.POOLED
         self.params = {
             "bus": BUS,
             "capacity_mw": Param("MW", REQUIRED, "Installed capacity.", min=0),
@@ -60,6 +69,12 @@ class Renewable(Family):
         cap = self.column(units, "capacity_mw")
         avail = self.hourly(units, "availability", ctx)
         build = expansion.build_limits(units, self.dim, ctx) if self.dim else np.zeros(len(names))
+        if self.pooled and curtailment.rule(ctx) == "pro_rata":
+            for u in names:
+                if units[u]["must_take"]:
+                    key = f"{self.key}.{u}.must_take"
+                    raise InputError(ctx.scenario.file_of(key), key, "expected 0: wind and PV share "
+                                     "their curtailment pro rata (system.curtailment_rule)")
         cost = np.zeros(len(names))
         if build.any():
             # new capacity adds to what is available, so it carries its share of the curtailment penalty
@@ -70,6 +85,11 @@ class Renewable(Family):
 
     def build(self, lp, d, ctx):
         penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]
+        if self.pooled and curtailment.rule(ctx) == "pro_rata":  # the pool carries output and penalty
+            lp.constant += penalty * float(np.sum(d.available * ctx.weights))
+            if d.build.any():
+                expansion.link(lp, self.name, self.dim, d.units, d.build, d.build_cost, d.availability, [])
+            return
         ub = (d.capacity + d.build)[:, None] * d.availability
         p = lp.var(f"{self.name}-p", d.units, d.must_take[:, None] * d.available, ub,
                    cost=d.vom[:, None] - penalty)
@@ -82,7 +102,7 @@ class Renewable(Family):
                 lp.add_synchronous(bus, p, u)
 
     def report(self, sol, d, ctx, rep):
-        p = sol.value(f"{self.name}-p")
+        p = d.output if d.output is not None else sol.value(f"{self.name}-p")
         capacity = d.capacity
         if self.dim:
             capacity = capacity + expansion.report(sol, self.name, self.dim, d.units, d.capacity, d.build_cost, rep)

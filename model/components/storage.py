@@ -7,11 +7,19 @@
 
 w[t] is the hours of the time step (1 unless hours are merged, model/aggregation.py).
 
+    {N}-machines[u,t]: rho charge[t] + discharge[t] <= P_out s[t] (+ s[t] new_power in plan mode)
+
+with rho = P_out / P_in (1 when either is 0, as for a plant that plan mode builds from nothing):
+charge / P_in + discharge / P_out <= 1, so pumping and generating share the machines (a battery:
+its converter) within a time step, and a plant cannot pump and generate at full power at once.
+
 s[t] is 0 before the in-service date. The year wraps around (hour 0 follows the last hour), so
 storage ends the year as full as it began and creates no energy. Cost: a throughput cost per
 MWh discharged (battery wear, pumped-hydro O&M). Pumped-hydro units are synchronous machines
-whether pumping or generating: their charge + discharge counts as synchronous capacity for DC
-support (a lower bound on what is spinning; commitment is not modelled).
+whether pumping or generating: what spins, rho charge + discharge (MW of generating rating, at
+most P_out by the machines row), counts as synchronous capacity for DC support (a lower bound on
+what is spinning; commitment is not modelled). P_in and P_out are structural: rho sits in the
+matrix.
 """
 
 from __future__ import annotations
@@ -69,7 +77,7 @@ class Storage(Family):
 
     def build(self, lp, d, ctx):
         N = self.name
-        c = lp.var(f"{N}-charge", d.units, 0.0, d.p_in)
+        c = lp.var(f"{N}-charge", d.units, 0.0, d.p_in, role="flexible_draw")
         x = lp.var(f"{N}-discharge", d.units, 0.0, d.p_out, cost=d.cost[:, None])
         soc = lp.var(f"{N}-soc", d.units, 0.0, d.energy)
         prev, keep, w = stepping(ctx, d.units, d.loss)
@@ -78,15 +86,27 @@ class Storage(Family):
         lp.con(f"{N}-soc_balance", d.units, lambda u, t: linear(
             [1.0, -keep[u][t], -w[t] * eta_in[u], w[t] * inv_out[u]], [soc[u, t], soc[u, prev[t]], c[u, t], x[u, t]]),
             "==")
+        new = {}
         for k, dim in self.dims.items():
             limited = [(c, d.power_in_mw), (x, d.power_out_mw)] if k == "power" else [(soc, d.energy_mwh)]
-            expansion.link(lp, N, dim, d.units, d.build[k], d.build_cost[k], d.on, limited)
+            new[k] = expansion.link(lp, N, dim, d.units, d.build[k], d.build_cost[k], d.on, limited)
+        rho = machine_ratio(d.power_in_mw, d.power_out_mw)
+        r = dict(zip(d.units, rho.tolist()))
+        on = {u: d.on[i].tolist() for i, u in enumerate(d.units)}
+        grow = new.get("power") or {}
+
+        def machines(u, t):
+            if u in grow:
+                return linear([r[u], 1.0, -on[u][t]], [c[u, t], x[u, t], grow[u]])
+            return linear([r[u], 1.0], [c[u, t], x[u, t]])
+
+        lp.con(f"{N}-machines", d.units, machines, "<=", d.power_out_mw[:, None] * d.on)
         for u, bus in zip(d.units, d.bus):
             lp.inject(bus, x, u)
             lp.inject(bus, c, u, -1.0)
-            if self.synchronous:
+            if self.synchronous:  # what spins, once: the machines row bounds it by P_out
                 lp.add_synchronous(bus, x, u)
-                lp.add_synchronous(bus, c, u)
+                lp.add_synchronous(bus, c, u, coef=r[u])
 
     def report(self, sol, d, ctx, rep):
         N = self.name
@@ -112,12 +132,19 @@ class Storage(Family):
             for i, u in enumerate(d.units)})
 
 
+def machine_ratio(p_in: np.ndarray, p_out: np.ndarray) -> np.ndarray:
+    """rho = P_out / P_in of each unit; 1 where either is 0 (nothing installed yet)."""
+    ok = (p_in > 0) & (p_out > 0)
+    return np.where(ok, p_out / np.where(ok, p_in, 1.0), 1.0)
+
+
 class Battery(Storage):
     key, name, carrier = "battery", "Battery", "battery"
     doc = "Battery storage (inverter-based: no synchronous support)."
     params = {
         "bus": BUS,
-        "power_mw": Param("MW", REQUIRED, "Charge and discharge power.", min=0),
+        "power_mw": Param("MW", REQUIRED, "Charge and discharge power, shared: charge + discharge <= power_mw.",
+                          min=0),
         "energy_mwh": Param("MWh", None, "Energy capacity; give this or duration_h.", min=0),
         "duration_h": Param("h", None, "Energy capacity in hours at full power; give this or energy_mwh.", min=0),
         "charge_efficiency": Param("-", 0.95, "Fraction of the energy drawn that is stored (assumption: "
@@ -149,8 +176,9 @@ class PumpedHydro(Storage):
     synchronous = True
     params = {
         "bus": BUS,
-        "pump_mw": Param("MW", REQUIRED, "Pumping power.", min=0),
-        "turbine_mw": Param("MW", REQUIRED, "Generating power.", min=0),
+        "pump_mw": Param("MW", REQUIRED, "Pumping power. The machines pump or generate: charge / pump_mw "
+                         "+ discharge / turbine_mw <= 1 in each time step.", min=0, structural=True),
+        "turbine_mw": Param("MW", REQUIRED, "Generating power.", min=0, structural=True),
         "reservoir_mwh": Param("MWh", REQUIRED, "Upper reservoir, in MWh of generation.", min=0),
         "cycle_efficiency": Param("-", 0.75, "MWh generated per MWh pumped (Gansu's plants: Huangyang "
                                   "1.6/2.133 TWh = 0.75, Pingchuan 0.735; FACTS.md).", min=0, max=1, above_min=True, structural=True),

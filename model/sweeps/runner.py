@@ -49,7 +49,7 @@ def tasks_for(sweep, folder: Path) -> tuple[list[dict], list[dict]]:
         # One HiGHS thread a worker: the cores go to parallel points instead.
         overrides = [("solver.threads", 1), *sweep.fixed.items(), *params.items()]
         try:
-            sc = scenario.load(sweep.base, overrides)
+            sc = scenario.load(sweep.base, overrides, source=str(sweep.path))
         except InputError as e:
             key = hashlib.sha256(json.dumps([str(sweep.base), overrides], default=str).encode()).hexdigest()[:16]
             bad.append({"index": i, "hash": key, "parameters": params, "status": "failed", "error": str(e),
@@ -81,8 +81,8 @@ def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print) -> Outc
     sweep = design.load(path)
     folder = Path(out_root).resolve() / sweep.name
     store = Store(folder)
+    store.open()
     tasks, bad = tasks_for(sweep, folder)
-    store.points.mkdir(parents=True, exist_ok=True)
     store.write_design({"name": sweep.name, "design": sweep.design, "base": str(sweep.base), "mode": sweep.mode,
                         "parameters": list(sweep.points[0]) if sweep.design == "weather-years" else sweep.parameters,
                         "points": len(sweep.points)})

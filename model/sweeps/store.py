@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from .. import output
 from ..output import atomic_file
 
 # The KPIs of summary.json copied into the table, flattened (curtailment_rate.wind...).
@@ -61,6 +62,14 @@ class Store:
         self.folder = Path(folder)
         self.points = self.folder / "points"
 
+    def open(self):
+        """Before a sweep runs: the folder is the tool's (or refused), and debris of points whose
+        process died is gone."""
+        output.claim(self.folder, "sweep")
+        self.points.mkdir(exist_ok=True)
+        output.clean(self.folder)
+        output.clean(self.points)
+
     def record_path(self, key: str) -> Path:
         return self.points / f"{key}.json"
 
@@ -93,7 +102,18 @@ class Store:
         with atomic_file(self.folder / "points.csv", encoding="utf-8") as fh:
             table.to_csv(fh, index=False)
         with atomic_file(self.folder / "points.parquet", mode="wb") as fh:
-            table.to_parquet(fh, index=False)
+            _typed(table).to_parquet(fh, index=False)
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Parquet holds one type a column: a parameter whose values mix types (a profile given as a
+    number at one point and as a list at another) is written as its JSON text."""
+    out = table.copy()
+    for name in out.columns[out.dtypes == object]:
+        kinds = {type(v) for v in out[name] if v is not None and not (isinstance(v, float) and v != v)}
+        if len(kinds) > 1 or kinds & {list, dict}:
+            out[name] = [None if v is None else json.dumps(v, default=str) for v in out[name]]
+    return out
 
 
 def table(records: list[dict]) -> pd.DataFrame:
