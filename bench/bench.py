@@ -68,7 +68,7 @@ def pure_highs(h_model, repeat, options):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenario", nargs="?", default="scenarios/gansu_2019.yaml")
+    p.add_argument("scenario", nargs="?", default="scenarios/jiuquan_2019.yaml")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--mode", default=None)
     args = p.parse_args()

@@ -20,7 +20,7 @@ from . import yaml_text
 from .errors import InputError, ResourceError, SolveError
 from .settings import MODES
 
-DEFAULT_SCENARIO = Path("scenarios/gansu_2019.yaml")
+DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
 SCHEDULER_TIMEOUT_S = 5
 MAX_LEVELS = 1000  # target levels of one curve: each is a solve
 SUBCOMMANDS = ("validate", "sweep", "report", "compare", "target-curve", "schema", "backcast")

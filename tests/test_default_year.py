@@ -1,6 +1,4 @@
-"""The Jiuquan-only quick view (scenarios/jiuquan_2019.yaml, the default before the context model)
-over the full year: a few solves, checked for consistency. The default context year is in
-tests/test_context.py."""
+"""The bundled default scenario over the full year: a few solves, checked for consistency."""
 
 import numpy as np
 import pandas as pd
