@@ -81,8 +81,8 @@ class Param:
         if self.kind == "bool":
             return "true or false"
         if self.kind == "profile":
-            return (f"a number, a list of numbers or {{file: ..., column: ...}}{unit}, "
-                    f"{PROFILE_KINDS[self.profile]}")
+            return (f"a number, a list of numbers, {{daily: [24 numbers]}} or "
+                    f"{{file: ..., column: ...}}{unit}, {PROFILE_KINDS[self.profile]}")
         return "a text string"
 
 
