@@ -50,7 +50,8 @@ class Figure:
 
 FIGURES = (
     Figure("gansu_2019_wind_curtailment", 2019, 0.076, 0.056, 0.096,
-           "NEA 2019 wind grid-operation notice (FACTS, weak: mirror)", ("curtailment", ("wind",), None)),
+           "NEA 2019 wind grid-operation notice (FACTS, weak: mirror)",
+           ("curtailment", ("wind",), None)),
     Figure("gansu_2019_pv_curtailment", 2019, 0.040, 0.020, 0.060,
            "FACTS, derived (weak)", ("curtailment", ("pv",), None)),
     Figure("gansu_2019_combined_curtailment", 2019, 0.0635, 0.0485, 0.0785,
@@ -63,7 +64,8 @@ FIGURES = (
     Figure("gansu_2020_combined_curtailment", 2020, 0.0472, 0.0322, 0.0622,
            "Gansu new-energy utilisation 95.28% (FACTS: 经济日报 2021-03)",
            ("curtailment", ("wind", "pv"), None)),
-    Figure("jiuquan_2019_combined_curtailment", 2019, np.nan, "gansu_2019_combined_curtailment", 1.0,
+    Figure("jiuquan_2019_combined_curtailment", 2019, np.nan,
+           "gansu_2019_combined_curtailment", 1.0,
            "FACTS: Jiuquan has run above Gansu's average (May 2017: wind 42.3%, PV 29.3%)",
            ("curtailment", ("wind", "pv"), "jiuquan")),
     Figure("qishao_2019_renewable_share", 2019, 0.40, 0.40, 0.80,
@@ -72,7 +74,8 @@ FIGURES = (
 
 
 def units_of(ctx, section: str, bus: str | None) -> list:
-    return [u for u, spec in ctx.values.get(section, {}).items() if bus is None or spec["bus"] == bus]
+    return [u for u, spec in ctx.values.get(section, {}).items()
+            if bus is None or spec["bus"] == bus]
 
 
 def curtailment(run: pipeline.RunResult, carriers, bus) -> float:

@@ -24,8 +24,8 @@
   local load, clean heating included, is ever shed for export, whatever storage losses it
   would save. Stage 1 maximises export in the target's own measure (export less imports when
   target.net_of_imports, across the cut: X above, as System-export_target counts it), so the
-  ceiling and target mode measure the same thing. Stage 2 keeps both optima and minimises cost: the dispatch is the
-  cheapest among those that serve all load and export the most.
+  ceiling and target mode measure the same thing. Stage 2 keeps both optima and minimises
+  cost: the dispatch is the cheapest among those that serve all load and export the most.
   Each stage keeps the one before within LEXICOGRAPHIC_TOLERANCE (model/solve.py).
 """
 

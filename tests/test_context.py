@@ -106,7 +106,8 @@ def test_2020_differs_from_2019_only_in_what_changed_in_2020():
     room in the Northwest grid, the 2020 fleet; nothing else."""
     old = scenario.load(ROOT / "scenarios" / "gansu_2019.yaml").values
     new = scenario.load(ROOT / "scenarios" / "gansu_2020.yaml").values
-    changed = {(section, unit) for section in set(old) | set(new) if isinstance(new.get(section), dict)
+    changed = {(section, unit) for section in set(old) | set(new)
+               if isinstance(new.get(section), dict)
                for unit in set(old.get(section, {})) | set(new.get(section, {}))
                if old.get(section, {}).get(unit) != new.get(section, {}).get(unit)}
     assert {(s, u) for s, u in changed if s not in ("name", "description")} == {

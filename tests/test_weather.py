@@ -187,6 +187,7 @@ def test_regions_keep_jiuquan_columns_and_follow_fronts(climate, years):
 def test_regional_wind_hits_its_expected_hours(climate):
     from model.weather import regions
     for rc in climate.regions:
-        assert wind.expected_full_load_hours(climate.fleet_curve, rc.wind_scale, climate.wind_modulation,
-                                             climate.expected_density) == pytest.approx(rc.region.wind_flh, rel=1e-6)
+        expected = wind.expected_full_load_hours(climate.fleet_curve, rc.wind_scale,
+                                                 climate.wind_modulation, climate.expected_density)
+        assert expected == pytest.approx(rc.region.wind_flh, rel=1e-6)
         assert rc.expected_sunshine_h == pytest.approx(rc.region.sunshine_h, rel=1e-6)

@@ -89,9 +89,9 @@ class ExportLine(Family):
                                 "none: no requirement.", min=0, structural=True),
     "quota_twh": Param("TWh/yr", 0.0, "Annual contract quota (soft; pro rata for shorter runs).", min=0, structural=True),
         "quota_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Price of each MWh short of the quota.", min=0),
-        "delivery_shape": Param("-", None, "Shape of the day's delivery schedule (送电曲线) in "
-                                "[0, 1]; the flow is this shape times a level chosen each day. None: "
-                                "any hourly flow.", kind="profile", profile="availability",
+        "delivery_shape": Param("-", None, "Shape of the day's delivery schedule (送电曲线) "
+                                "in [0, 1]; the flow is this shape times a level chosen each "
+                                "day. None: any hourly flow.", kind="profile", profile="availability",
                                 structural=True),
         "volume_max_twh": Param("TWh/yr", None, "Largest annual volume the receiving end takes (a "
                                 "contract's volume; pro rata for shorter runs); none: no limit.",
@@ -147,7 +147,7 @@ class ExportLine(Family):
         np.maximum.at(peak, day, shape)
         if not peak.all():
             raise InputError(ctx.scenario.file_of(key), key, f"is 0 all day on "
-                             f"{dates[int(np.argmin(peak))]}; expected a positive value in each day")
+                             f"{dates[int(np.argmin(peak))]}; expected a positive value each day")
         return shape
 
     def build(self, lp, d, ctx):

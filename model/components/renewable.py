@@ -73,8 +73,8 @@ class Renewable(Family):
             for u in names:
                 if units[u]["must_take"]:
                     key = f"{self.key}.{u}.must_take"
-                    raise InputError(ctx.scenario.file_of(key), key, "expected 0: wind and PV share "
-                                     "their curtailment pro rata (system.curtailment_rule)")
+                    raise InputError(ctx.scenario.file_of(key), key, "expected 0: wind and PV "
+                                     "share their curtailment pro rata (system.curtailment_rule)")
         cost = np.zeros(len(names))
         if build.any():
             # new capacity adds to what is available, so it carries its share of the curtailment penalty

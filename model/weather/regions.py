@@ -1,4 +1,4 @@
-"""Wind and sun for the rest of Gansu: the rest of Hexi and the Gansu main grid, and Yellow River hydro.
+"""Wind and sun for the rest of Hexi and the Gansu main grid, and Yellow River hydro.
 
 Every figure is an assumption unless a source is named. The Jiuquan columns (wind.py, sky.py)
 are left as they are; each region gets its own wind and PV columns, correlated with Jiuquan's as
@@ -116,7 +116,7 @@ def yellow_river_seasonal(index: pd.DatetimeIndex) -> np.ndarray:
 
 
 def _regional_latent(rng, synoptic, origin: Site, site: Site, slow_hours, fast_hours, slow_share):
-    """z_r of the module docstring: Jiuquan's synoptic part lagged and mixed with the region's own."""
+    """z_r of the module docstring: Jiuquan's synoptic part lagged, mixed with the region's own."""
     own_slow, own_fast = two_timescale_parts(rng, len(synoptic), slow_hours, fast_hours)
     rho = synoptic_correlation(origin, site)
     shared = lagged(rng, synoptic, lag_hours(origin, site), np.exp(-1.0 / slow_hours))
@@ -142,5 +142,6 @@ def region_columns(rng: np.random.Generator, climates, index: pd.DatetimeIndex, 
         columns[f"wind_{region.key}"] = wind.output(fleet_curve, speed, density)
         columns[f"pv_{region.key}"] = pv.pv_output(pv.fixed_orientation(len(index)), rc.geometry,
                                                    sun, air, module_wind)
-    columns["hydro_yellow_river"] = hydro.hydro_availability(rng, index, yellow_river_seasonal(index))
+    columns["hydro_yellow_river"] = hydro.hydro_availability(rng, index,
+                                                             yellow_river_seasonal(index))
     return columns

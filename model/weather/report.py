@@ -55,7 +55,8 @@ def calibration_table(climate, statistics: pd.DataFrame) -> pd.DataFrame:
            statistics["csp_field_flh_h"] * multiple / len(climate.index)) for multiple in CSP_SOLAR_MULTIPLES],
         *[row for rc in climate.regions for row in _region_rows(climate, rc, statistics)],
         ("hydro_yellow_river full-load hours (h)", regions.YELLOW_RIVER_FLH, "assumption",
-         regions.yellow_river_seasonal(climate.index).sum(), statistics["hydro_yellow_river_flh_h"]),
+         regions.yellow_river_seasonal(climate.index).sum(),
+         statistics["hydro_yellow_river_flh_h"]),
     ]
     return pd.DataFrame([_row(*row) for row in rows])
 
