@@ -4,7 +4,8 @@
 
 solves scenarios/gansu_2019.yaml and gansu_2020.yaml in dispatch mode (least cost minus export
 revenue, no target penalty: published figures come from real dispatch) and writes
-OUT/backcast.csv, one row a figure: figure, published, low, high, model, within, source.
+OUT/backcast.csv, one row a figure: figure, published, low, high, model, within, source, and
+its page of the meeting report, OUT/report/report_zh.html (--lang en, --no-report).
 
 Figures from a run's report:
     curtailment rate of a carrier = curtailed / available over the units of that carrier (all
@@ -30,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import pipeline
+from . import meeting_report, pipeline
 
 SCENARIOS = {2019: Path("scenarios/gansu_2019.yaml"), 2020: Path("scenarios/gansu_2020.yaml")}
 NEW_ENERGY = ("Wind-p[", "PV-p[", "CSP-p[")
@@ -142,11 +143,13 @@ def table(runs: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run(out: Path = Path("results/backcast"), overrides=()) -> pd.DataFrame:
+def run(out: Path = Path("results/backcast"), overrides=(), report_lang="zh") -> pd.DataFrame:
     out = Path(out)
     runs = {year: pipeline.run(path, mode="dispatch", out=out / path.stem, overrides=overrides)
             for year, path in SCENARIOS.items()}
     frame = table(runs)
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "backcast.csv", index=False, lineterminator="\n")
+    if report_lang:
+        meeting_report.backcast_report(out, report_lang)
     return frame

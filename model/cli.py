@@ -251,10 +251,12 @@ def cmd_backcast(argv):
     p.add_argument("--out", default="results/backcast", help="folder (default: results/backcast)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a key of both scenarios")
+    _report_options(p)
     args = p.parse_args(argv)
     from . import backcast
 
-    frame = backcast.run(Path(args.out), _parse_set(args.set))
+    frame = backcast.run(Path(args.out), _parse_set(args.set),
+                         None if args.no_report else args.lang)
     print(frame.to_string(index=False, float_format="{:.4g}".format))
     print(f"{int(frame['within'].sum())} of {len(frame)} figures within their band; "
           f"{Path(args.out) / 'backcast.csv'}")

@@ -340,9 +340,26 @@ def compare_report(run_dirs, out, lang="zh") -> dict:
                   "，".join(str(d) for d in run_dirs) if zh else ", ".join(str(d) for d in run_dirs))
 
 
-def report(folder, lang="zh") -> dict:
-    """Report on a run folder or a sweep folder, whichever ``folder`` is."""
+def backcast_report(folder, lang="zh") -> dict:
+    """The backcast's page: each published figure, its band and the model's value."""
     folder = Path(folder)
+    table = pd.read_csv(folder / "backcast.csv")
+    zh = lang == "zh"
+    within = int(table["within"].sum())
+    answer = (f"{len(table)}个公布数据中{within}个落在区间内（2019、2020年甘肃背景模型，经济调度）。" if zh
+              else f"{within} of {len(table)} published figures within their band (the 2019 and "
+                   f"2020 Gansu context, economic dispatch).")
+    note = ("只调整了假设（data/README.md），未改动任何公布数据。" if zh
+            else "Only assumptions were tuned (data/README.md); no published figure was changed.")
+    return _write(folder, lang, "回测" if zh else "Backcast", answer,
+                  [("回测" if zh else "Backcast", table)], lambda out: [], note)
+
+
+def report(folder, lang="zh") -> dict:
+    """Report on a run folder, a sweep folder or a backcast folder, whichever ``folder`` is."""
+    folder = Path(folder)
+    if (folder / "backcast.csv").exists():
+        return backcast_report(folder, lang)
     if (folder / "points.parquet").exists():
         return sweep_report(folder, lang)
     if (folder / "summary.json").exists():

@@ -136,3 +136,15 @@ def test_context_year_accounts_for_its_cut_and_lines():
         assert np.abs(h[f"Corridor-forward[{c}]"][before]).max() == 0.0
         assert np.abs(h[f"Corridor-reverse[{c}]"][before]).max() == 0.0
     assert 0.0 < backcast.line_share(r, "qishao_dc", None) < 1.0
+
+
+def test_backcast_page_of_the_meeting_report(tmp_path):
+    from model import meeting_report
+
+    pd.DataFrame([{"figure": "a", "published": 0.1, "low": 0.0, "high": 0.2, "model": 0.15,
+                   "within": True, "source": "s"},
+                  {"figure": "b", "published": 1.0, "low": 0.9, "high": 1.1, "model": 2.0,
+                   "within": False, "source": "s"}]).to_csv(tmp_path / "backcast.csv", index=False)
+    out = meeting_report.report(tmp_path, "en")
+    assert out["answer"].startswith("1 of 2 published figures within their band")
+    assert "backcast" in out["html"].read_text(encoding="utf-8").lower()
