@@ -23,7 +23,8 @@ stand at a similar 1,500-1,800 m), with the fleet's mean speed set so the expect
 full-load hours are the region's WIND_FLH (below). Those targets are set so that the Gansu fleet
 of the 2019 context scenario (Jiuquan 9.2 GW at 2,200 h, rest of Hexi 2.35 GW, main grid 1.3 GW)
 expects about 1,925 h available (FACTS, derived: Gansu 2019 about 1,780 h generated, 7.6 %
-curtailed): (1,925 x 12.85 - 2,200 x 9.2) / 3.65 = 1,230 h for the two regions together.
+curtailed): (1,925 x 12.85 - 2,200 x 9.2) / 3.65 = 1,230 h for the two regions together; the
+targets below give 1,250 h.
 
 Sun. pvlib geometry and clear sky at the region's site, the Dunhuang haze of the same day
 (assumption: dust is regional), clouds from z_r with the threshold calibrated to the region's
