@@ -5,21 +5,30 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCENARIO ?= scenarios/jiuquan_2019.yaml
 
-.PHONY: setup run test bench weather clean
+.PHONY: setup run test lint lock bench weather clean
 
-$(STAMP): pyproject.toml
+# Exactly the versions CI tested (requirements.lock), whatever the ranges in pyproject.toml allow.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[all,test,pypsa]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 run: setup
-	$(BIN)/python run.py $(SCENARIO)
+	$(BIN)/hexi run $(SCENARIO)
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+
+# After changing dependencies: the tested venv's versions become the lock.
+lock: setup
+	( sed -n '1,2p' requirements.lock; $(BIN)/python -m pip freeze --exclude-editable \
+	  | grep -v '^pip==\|^setuptools==' ) > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 bench: setup
 	$(BIN)/python bench/bench.py

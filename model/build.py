@@ -10,8 +10,8 @@ from . import aggregation, modes, network, settings
 from .components import FAMILIES, curtailment
 from .context import Context
 from .errors import InputError
-from .profiles import TIME_COLUMN
 from .lp import LinearProgram, gc_paused
+from .profiles import TIME_COLUMN
 from .scenario import Scenario
 
 
@@ -94,8 +94,9 @@ def structure_key(scenario: Scenario, mode: str | None = None) -> str:
     """Equal for two scenarios whose models differ only in numbers: the values of every
     structural parameter, the units of every family, the mode and the hours."""
     v = scenario.values
-    parts = {"mode": mode or v["mode"], "time": v["time"],
-             "buses": {b: {k: spec[k] for k, p in settings.BUS.items() if p.structural} for b, spec in v["buses"].items()}}
+    buses = {b: {k: spec[k] for k, p in settings.BUS.items() if p.structural}
+             for b, spec in v["buses"].items()}
+    parts = {"mode": mode or v["mode"], "time": v["time"], "buses": buses}
     for section, params in settings.SECTIONS.items():
         parts[section] = {k: v[section][k] for k, p in params.items() if p.structural}
     parts["top"] = {k: v[k] for k, p in settings.TOP.items() if p.structural}

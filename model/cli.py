@@ -1,4 +1,7 @@
-"""The command line: ``python run.py [SCENARIO] [--mode M] [--out DIR]`` and subcommands.
+"""The command line: ``hexi COMMAND ...`` (``python -m model``, ``python run.py``).
+
+``hexi SCENARIO.yaml`` without a command runs it, as ``run.py SCENARIO.yaml`` always did.
+Commands are entries of :data:`COMMANDS`; their common options come from shared parent parsers.
 
 Exit codes: 0 done; 1 solver failure or a failed self-check; 2 bad input (one line, no traceback,
 nothing written).
@@ -9,21 +12,22 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import socket
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from . import __version__, progress, project, yaml_text
 from . import scenario as scenario_mod
-from . import yaml_text
 from .errors import InputError, ResourceError, SolveError
 from .settings import MODES
 
-DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
 SCHEDULER_TIMEOUT_S = 5
 MAX_LEVELS = 1000  # target levels of one curve: each is a solve
-SUBCOMMANDS = ("validate", "sweep", "report", "compare", "target-curve", "schema", "backcast")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +42,8 @@ def _parse_set(items):
     for item in items or ():
         key, sep, text = item.partition("=")
         if not sep or not key:
-            raise InputError("--set", item, "expected KEY=VALUE, for example export_lines.qishao_dc.capacity_mw=6000")
+            raise InputError("--set", item, "expected KEY=VALUE, for example "
+                             "export_lines.qishao_dc.capacity_mw=6000")
         try:
             pairs.append((key.strip(), yaml_text.load(text)))
         except (yaml.YAMLError, ValueError) as e:
@@ -47,25 +52,60 @@ def _parse_set(items):
     return pairs
 
 
-def _run_parser():
-    p = _Parser(prog="run.py", description="Solve one scenario of the Hexi clean-power model. "
-                                f"Other commands: {', '.join(SUBCOMMANDS)} (run.py COMMAND -h).")
-    p.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO),
-                   help=f"scenario YAML file (default: {DEFAULT_SCENARIO})")
+def _overrides(args):
+    """``--overlay`` workbooks first, then ``--set``: the command line's last word wins."""
+    pairs = []
+    for book in getattr(args, "overlay", None) or ():
+        from .xlsx import overlay
+
+        pairs += overlay(book)
+    return pairs + _parse_set(args.set)
+
+
+# ------------------------------------------------------------------ shared options
+def _parents():
+    quiet = _Parser(add_help=False)
+    quiet.add_argument("--quiet", "-q", action="store_true",
+                       help="no progress lines (they show only on a terminal, never when CI is set)")
+    scen = _Parser(add_help=False)
+    scen.add_argument("--set", action="append", metavar="KEY=VALUE",
+                      help="override a scenario key, e.g. --set coal.*.fuel_price_cny_per_tce=800 "
+                      "(repeatable)")
+    scen.add_argument("--overlay", action="append", metavar="BOOK.xlsx",
+                      help="an Excel workbook of capacities and prices per unit, applied before "
+                      "--set (repeatable; see README)")
+    out = _Parser(add_help=False)
+    out.add_argument("--out", help="results folder (default: under results/, named after the "
+                     "scenario, sweep or command)")
+    lang = _Parser(add_help=False)
+    lang.add_argument("--lang", choices=("zh", "en"), default="zh",
+                      help="language of reports and charts (default: zh)")
+    rep = _Parser(add_help=False, parents=[lang])
+    rep.add_argument("--no-report", action="store_true",
+                     help="skip the meeting report (target-curve: the chart)")
+    return {"quiet": quiet, "scenario": scen, "out": out, "lang": lang, "report": rep}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    parents: tuple  # names of the shared option groups it takes
+    arguments: Callable  # adds the command's own arguments to its parser
+    handler: Callable  # args -> exit code
+
+
+# ------------------------------------------------------------------ run
+def _run_arguments(p):
+    p.add_argument("scenario", nargs="?", default=None,
+                   help=f"scenario YAML file (default: {project.DEFAULT_SCENARIO}, or the bundled "
+                   "one outside a project folder)")
     p.add_argument("--mode", choices=MODES, help="override the scenario's mode")
-    p.add_argument("--out", help="results folder (default: results/<scenario name>/)")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="override a scenario key, e.g. --set coal.*.fuel_price_cny_per_tce=800 (repeatable)")
     p.add_argument("--log", action="store_true", help="show the HiGHS log")
     p.add_argument("--pyomo", action="store_true",
                    help="build through a Pyomo model (the reference path; same LP, slower)")
-    _report_options(p)
-    return p
-
-
-def _report_options(p):
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: zh)")
-    p.add_argument("--no-report", action="store_true", help="skip the HTML/Excel meeting report")
+    p.add_argument("--csv", action="store_true",
+                   help="also write hourly.csv (for Excel or WPS) beside hourly.parquet")
 
 
 def _report(folder, lang):
@@ -78,60 +118,52 @@ def _print_report(paths):
     print(f"Report          {paths['html']} and {paths['xlsx'].name}\n{paths['answer']}")
 
 
-def cmd_run(argv):
-    args = _run_parser().parse_args(argv)
+def cmd_run(args):
     from .pipeline import run  # heavy imports only when solving
 
-    overrides = _parse_set(args.set) + ([("solver.model_build", "pyomo")] if args.pyomo else [])
-    result = run(args.scenario, mode=args.mode, out=args.out, overrides=overrides, log=args.log)
+    overrides = _overrides(args) + ([("solver.model_build", "pyomo")] if args.pyomo else [])
+    scenario = args.scenario or project.default_scenario()
+    result = run(scenario, mode=args.mode, out=args.out, overrides=overrides, log=args.log,
+                 csv=args.csv)
     for warning in result.summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     print(format_summary(result.summary, result.folder))
     ok = result.summary["checks"]["ok"]
     if not args.no_report and ok:  # see _refuse_unchecked
+        progress.stage("writing the meeting report")
         _report(result.folder, args.lang)
     return 0 if ok else 1
 
 
-def cmd_validate(argv):
-    p = _Parser(prog="run.py validate", description="Check scenario files and their "
-                                "profiles without solving.")
-    p.add_argument("scenarios", nargs="+")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a scenario key, as for a run")
-    args = p.parse_args(argv)
-    from .build import prepare
-
-    overrides = _parse_set(args.set)
-    for path in args.scenarios:
-        sc = scenario_mod.load(path, overrides)
-        built = prepare(sc)
-        units = sum(len(sc.values[key]) for key in built.data)
-        for warning in built.ctx.profiles.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        steps = f" in {built.ctx.n} time steps" if built.ctx.aggregated else ""
-        print(f"ok: {path} ({sc.name}: {len(built.ctx.hourly_index)} h{steps} from {built.ctx.index[0]:%Y-%m-%d}, "
-              f"{units} units, mode {built.ctx.mode})")
-    return 0
+# ------------------------------------------------------------------ validate
+def _validate_arguments(p):
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="scenario or sweep files (a sweep file is recognised by its base: key)")
 
 
-def cmd_sweep(argv):
-    p = _Parser(prog="run.py sweep", description="Run a batch of variants of a scenario "
-                                "(see scenarios/sweeps/). Finished points are kept: running the same command "
-                                "again runs only the missing ones.")
+def cmd_validate(args):
+    from .validate import validate_files
+
+    return validate_files(args.files, _overrides(args))
+
+
+# ------------------------------------------------------------------ sweep
+def _sweep_arguments(p):
     p.add_argument("sweep", help="sweep file (YAML)")
     p.add_argument("--workers", type=int, help="local worker processes (default: one a core)")
     p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    p.add_argument("--out", default=None, help="folder for sweeps (default: results/sweeps)")
-    _report_options(p)
-    args = p.parse_args(argv)
+
+
+def cmd_sweep(args):
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers", None, f"expected a whole number >= 1, got {args.workers}")
     from .sweeps import runner
 
+    overrides = _overrides(args)
     if args.scheduler:
         _check_scheduler(args.scheduler)
     out = runner.run(args.sweep, workers=args.workers, scheduler=args.scheduler,
-                     out_root=args.out or runner.SWEEPS)
+                     out_root=args.out or runner.SWEEPS, overrides=overrides)
     print(format_sweep(out))
     if not args.no_report and out.ok:
         _report(out.folder, args.lang)
@@ -154,16 +186,17 @@ def _check_scheduler(address: str):
         socket.create_connection((host, int(port)), timeout=SCHEDULER_TIMEOUT_S).close()
     except (OSError, OverflowError, ValueError) as e:
         reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
-        raise ResourceError(f"--scheduler {address}", f"no Dask scheduler answers there ({reason}); start one "
-                            "with `dask scheduler`, or leave out --scheduler to use this machine") from None
+        raise ResourceError(f"--scheduler {address}", f"no Dask scheduler answers there ({reason}); "
+                            "start one with `dask scheduler`, or leave out --scheduler to use this "
+                            "machine") from None
 
 
-def cmd_report(argv):
-    p = _Parser(prog="run.py report", description="Write the meeting report (HTML with "
-                                "charts, Excel tables) of a run or sweep results folder.")
+# ------------------------------------------------------------------ report, compare
+def _report_arguments(p):
     p.add_argument("folder", help="results/<run> or results/sweeps/<sweep>")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    args = p.parse_args(argv)
+
+
+def cmd_report(args):
     _refuse_unchecked(args.folder)
     _report(args.folder, args.lang)
     return 0
@@ -194,33 +227,29 @@ def format_sweep(out) -> str:
     return "\n".join(lines)
 
 
-def cmd_compare(argv):
-    p = _Parser(prog="run.py compare", description="Compare several runs side by side: charts, "
-                                "HTML and Excel in one folder.")
+def _compare_arguments(p):
     p.add_argument("runs", nargs="+", help="run folders, results/<name>")
-    p.add_argument("--out", default=str(Path("results") / "compare"), help="folder (default: results/compare)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    args = p.parse_args(argv)
+
+
+def cmd_compare(args):
     for folder in args.runs:
         _refuse_unchecked(folder)
     from .meeting_report import compare_report
 
-    _print_report(compare_report(args.runs, args.out, args.lang))
+    _print_report(compare_report(args.runs, args.out or str(Path("results") / "compare"), args.lang))
     return 0
 
 
-def cmd_target_curve(argv):
-    p = _Parser(prog="run.py target-curve", description="Least cost and marginal cost of the "
-                                "export target against its level, re-solving one built model.")
+# ------------------------------------------------------------------ target-curve
+def _curve_arguments(p):
     p.add_argument("scenario")
     p.add_argument("--from", dest="start", type=float, default=20.0, help="lowest target, TWh (default 20)")
     p.add_argument("--to", dest="stop", type=float, default=36.0, help="highest target, TWh (default 36)")
     p.add_argument("--step", type=float, default=2.0, help="step, TWh (default 2)")
     p.add_argument("--mode", choices=("target", "plan"), help="default: plan if the scenario says so, else target")
-    p.add_argument("--out", help="folder (default: results/<scenario name>_target_curve)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE")
-    args = p.parse_args(argv)
+
+
+def cmd_target_curve(args):
     finite = all(math.isfinite(x) for x in (args.start, args.stop, args.step))
     if not finite or args.step <= 0 or args.stop < args.start:
         raise InputError("--from/--to/--step", "", "expected finite numbers (TWh), --from <= --to and a "
@@ -230,42 +259,45 @@ def cmd_target_curve(argv):
                          "larger --step")
     from . import output, target_curve
 
-    overrides = _parse_set(args.set)
+    overrides = _overrides(args)
     name = scenario_mod.load(args.scenario, overrides).name
     folder = output.prepare(Path(args.out or Path("results") / f"{name}_target_curve"))
     table = target_curve.curve(args.scenario, target_curve.levels(args.start, args.stop, args.step), args.mode,
                                overrides)
-    target_curve.write(table, folder, args.lang)
+    target_curve.write(table, folder, args.lang, with_chart=not args.no_report)
     shown = table[["target_twh", "objective_cny", "marginal_cost_cny_per_mwh", "shortfall_mwh"]].copy()
     shown["objective_cny"] = (shown["objective_cny"] / 1e8).round(2)
     shown = shown.rename(columns={"objective_cny": "cost_100m_cny"})
     print(shown.to_string(index=False))
-    print(f"Results         {folder}/target_curve.csv and target_curve.png")
+    chart = "" if args.no_report else " and target_curve.png"
+    print(f"Results         {folder}/target_curve.csv{chart}")
     return 0
 
 
-def cmd_backcast(argv):
-    p = _Parser(prog="run.py backcast", description="Solve the 2019 and 2020 "
-                                "context scenarios in dispatch mode and compare them with the "
-                                "published figures (model/backcast.py).")
-    p.add_argument("--out", default="results/backcast", help="folder (default: results/backcast)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a key of both scenarios")
-    _report_options(p)
-    args = p.parse_args(argv)
+# ------------------------------------------------------------------ backcast
+def cmd_backcast(args):
     from . import backcast
 
-    frame = backcast.run(Path(args.out), _parse_set(args.set),
+    frame = backcast.run(Path(args.out or "results/backcast"), _overrides(args),
                          None if args.no_report else args.lang)
     print(frame.to_string(index=False, float_format="{:.4g}".format))
     print(f"{int(frame['within'].sum())} of {len(frame)} figures within their band; "
-          f"{Path(args.out) / 'backcast.csv'}")
+          f"{Path(args.out or 'results/backcast') / 'backcast.csv'}")
     return 0 if frame["within"].all() else 1
 
 
-def cmd_schema(argv):
-    _Parser(prog="run.py schema", description="Print the scenario parameter reference "
-                            "(Markdown).").parse_args(argv)
+# ------------------------------------------------------------------ schema, init
+def _schema_arguments(p):
+    p.add_argument("--json", action="store_true",
+                   help="a JSON Schema of scenario files (for editors: VS Code's YAML extension)")
+
+
+def cmd_schema(args):
+    if args.json:
+        from .json_schema import scenario_schema
+
+        print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
+        return 0
     from .components import FAMILIES
     from .schema import reference_table
     from .settings import BUS, SECTIONS, TOP
@@ -276,6 +308,76 @@ def cmd_schema(argv):
     parts += [reference_table(f"{f.key}.<name> — {f.doc}", f.params) for f in FAMILIES]
     print("\n".join(parts))
     return 0
+
+
+def _export_arguments(p):
+    p.add_argument("format", choices=("pypsa",), help="pypsa: a PyPSA network (netCDF)")
+    p.add_argument("source", help="a scenario file, or a run's results folder")
+    p.add_argument("--mode", choices=MODES, help="override the scenario's mode")
+
+
+def cmd_export(args):
+    from . import output, pypsa_export
+    from .build import prepare
+
+    source = Path(args.source)
+    path = source / "inputs" / "scenario.yaml" if source.is_dir() else source
+    built = prepare(scenario_mod.load(path, _overrides(args)), args.mode)
+    folder = output.prepare(Path(args.out or Path("results") / f"{built.ctx.values['name']}_pypsa"))
+    with output.atomic_dir(folder, "pypsa") as tmp:
+        net = pypsa_export.export(built, tmp)
+    print(f"PyPSA network   {folder}/network.nc ({len(net.generators)} generators, {len(net.links)} "
+          f"links, {len(net.storage_units)} storage units); not expressed: {folder}/notes.txt")
+    return 0
+
+
+def _init_arguments(p):
+    p.add_argument("folder", help="a new or empty folder")
+
+
+def cmd_init(args):
+    folder = project.init(args.folder)
+    print(f"Project         {folder}/ (scenarios/, data/weather/); next: cd {args.folder} && hexi run")
+    return 0
+
+
+COMMANDS = (
+    Command("run", "solve one scenario (the default command)", ("scenario", "out", "report", "quiet"),
+            _run_arguments, cmd_run),
+    Command("validate", "check scenario and sweep files and their profiles, no solve; lists every "
+            "error", ("scenario", "quiet"), _validate_arguments, cmd_validate),
+    Command("sweep", "run a batch of variants of a scenario (see scenarios/sweeps/); finished points "
+            "are kept", ("scenario", "out", "report", "quiet"), _sweep_arguments, cmd_sweep),
+    Command("target-curve", "least cost and marginal cost of the export target against its level",
+            ("scenario", "out", "report", "quiet"), _curve_arguments, cmd_target_curve),
+    Command("report", "write the meeting report (HTML, Excel) of a run or sweep folder",
+            ("lang", "quiet"), _report_arguments, cmd_report),
+    Command("compare", "compare runs side by side: charts, HTML and Excel in one folder",
+            ("out", "lang", "quiet"), _compare_arguments, cmd_compare),
+    Command("backcast", "solve the 2019 and 2020 Gansu context scenarios in dispatch mode against "
+            "the published figures (results/backcast/backcast.csv)",
+            ("scenario", "out", "report", "quiet"), lambda p: None, cmd_backcast),
+    Command("schema", "print the scenario parameter reference (Markdown, or --json)", (),
+            _schema_arguments, cmd_schema),
+    Command("export", "write the system for another tool: a PyPSA network (netCDF)",
+            ("scenario", "out", "quiet"), _export_arguments, cmd_export),
+    Command("init", "copy the bundled example project (scenarios, weather years) into a folder",
+            ("quiet",), _init_arguments, cmd_init),
+)
+
+
+def parser(prog="hexi") -> _Parser:
+    parents = _parents()
+    top = _Parser(prog=prog, description="Hourly dispatch and export model of the Jiuquan clean-power "
+                  f"base. `{prog} SCENARIO.yaml` is `{prog} run SCENARIO.yaml`.")
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for c in COMMANDS:
+        p = sub.add_parser(c.name, help=c.help, description=c.help[0].upper() + c.help[1:] + ".",
+                           parents=[parents[name] for name in c.parents])
+        c.arguments(p)
+        p.set_defaults(handler=c.handler)
+    return top
 
 
 def _fmt_twh(mwh):
@@ -302,12 +404,13 @@ def format_summary(s: dict, folder) -> str:
     weather = f", weather year {s['weather_year']}" if s["weather_year"] is not None else ""
     merged = (f" merged into {s['time_steps']} time steps ({s['segments_per_day']} a day)"
               if s.get("segments_per_day") else "")
-    lines = [f"Scenario {s['scenario']} ({s['mode']} mode): {s['hours']} h{merged} from {s['period'][0][:10]}{weather}, "
-             f"solver status {s['status']}"]
+    lines = [f"Scenario {s['scenario']} ({s['mode']} mode): {s['hours']} h{merged} from "
+             f"{s['period'][0][:10]}{weather}, solver status {s['status']}"]
     share = s["export_share_of_target"]
     lines.append(f"Export          {_fmt_twh(s['export_mwh'])} = {s['export_yi_kwh']:.1f} 亿千瓦时")
     lines.append(f"Target          {s['target_twh']:.2f} TWh of {s['target_basis']}: "
-                 f"{s['target_counted_mwh'] / 1e6:.2f} TWh counted" + (f", {share:.1%} reached" if share is not None else ""))
+                 f"{s['target_counted_mwh'] / 1e6:.2f} TWh counted"
+                 + (f", {share:.1%} reached" if share is not None else ""))
     for line, mwh in s["export_by_line_mwh"].items():
         lines.append(f"  {line:<14}{_fmt_twh(mwh)}  ({s['line_utilisation'][line]:.0%} of rating, "
                      f"at its limit {s['line_hours_at_limit'][line]} h)")
@@ -322,7 +425,8 @@ def format_summary(s: dict, folder) -> str:
     by_type = f" ({by_type} TWh)" if by_type else ""
     lines.append(f"Local use       {_fmt_twh(s['local_demand_mwh'])}{by_type}; imports "
                  f"{s['import_mwh'] / 1e6:.2f} TWh; unserved {s['unserved_mwh']:,.0f} MWh"
-                 + (f", heat unserved {s['heating_unserved_mwh_th']:,.0f} MWh_th" if s["heating_unserved_mwh_th"] > 0.5 else ""))
+                 + (f", heat unserved {s['heating_unserved_mwh_th']:,.0f} MWh_th"
+                    if s["heating_unserved_mwh_th"] > 0.5 else ""))
     for unit, st in s["storage"].items():
         lines.append(f"Storage         {unit}: {st['discharge_mwh'] / 1e6:.3f} TWh out, {st['cycles']:.0f} full cycles")
     for a in s["additions"]:
@@ -331,7 +435,8 @@ def format_summary(s: dict, folder) -> str:
     for bus, hours in s["sync_support_binding_hours"].items():
         lines.append(f"DC support      synchronous capacity at {bus} limits DC export in {hours} h "
                      "(Bus-sync_support binding)")
-    basis = "cost minus export revenue" if s["objective_includes_export_revenue"] else "cost; export revenue not counted"
+    basis = ("cost minus export revenue" if s["objective_includes_export_revenue"]
+             else "cost; export revenue not counted")
     lines.append(f"Cost            objective {s['objective_cny'] / 1e8:,.2f} 亿元 ({basis}); "
                  f"CO2 {s['co2_t'] / 1e6:.2f} Mt")
     c = s["checks"]
@@ -346,16 +451,18 @@ def format_summary(s: dict, folder) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
+def main(argv=None, prog="hexi") -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"validate": cmd_validate, "sweep": cmd_sweep, "report": cmd_report, "compare": cmd_compare,
-                "target-curve": cmd_target_curve, "schema": cmd_schema, "backcast": cmd_backcast}
+    names = {c.name for c in COMMANDS}
+    if not argv or (argv[0] not in names and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["run", *argv]  # `hexi SCENARIO.yaml`, as `run.py SCENARIO.yaml` always was
     try:
-        if argv and argv[0] in commands:
-            return commands[argv[0]](argv[1:])
-        return cmd_run(argv)
+        args = parser(prog).parse_args(argv)
+        progress.configure(getattr(args, "quiet", False))
+        return args.handler(args)
     except InputError as e:
-        print(f"error: {e}", file=sys.stderr)
+        for line in getattr(e, "lines", [str(e)]):
+            print(f"error: {line}", file=sys.stderr)
         return 2
     except SolveError as e:
         print(f"solver: {e}", file=sys.stderr)
@@ -366,3 +473,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `hexi schema --json | head`: the reader has what it wanted
+        # Python would flush stdout again at exit and fail once more; send that flush nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -31,7 +31,7 @@ class Context:
     inputs: dict = field(default_factory=dict)
 
     @classmethod
-    def create(cls, scenario: Scenario, mode: str | None = None) -> "Context":
+    def create(cls, scenario: Scenario, mode: str | None = None) -> Context:
         time = scenario.values["time"]
         index = pd.date_range(pd.Timestamp(time["start"]), periods=time["hours"], freq="h", tz=TIMEZONE)
         ctx = cls(scenario, mode or scenario.values["mode"], index, np.ones(len(index)), ProfileStore(index),
@@ -39,7 +39,7 @@ class Context:
         ctx.demand = {b: np.zeros(len(index)) for b in ctx.buses}
         return ctx
 
-    def segmented(self, segment_of: np.ndarray) -> "Context":
+    def segmented(self, segment_of: np.ndarray) -> Context:
         """The same run with hours merged into time steps (``segment_of``: each hour's step)."""
         first = aggregation.starts(segment_of)
         durations = np.diff(np.r_[first, len(segment_of)]).astype(float)

@@ -254,7 +254,7 @@ class LinearProgram:
                 tuple((b.name, tuple(b.units), b.rhs.shape, b.sense) for b in self.cons.values()),
                 hash(np.asarray(self.weights, dtype=float).tobytes()))
 
-    def update_numbers(self, shadow: "LinearProgram"):
+    def update_numbers(self, shadow: LinearProgram):
         """Take the bounds, costs and right-hand sides of a record-only build of another point."""
         if shadow.signature() != self.signature():
             raise StructureChanged("the point changes the model's structure; it needs its own build")

@@ -19,6 +19,7 @@ numbering them from 0. Every failure is one line naming the file, the column and
 from __future__ import annotations
 
 import difflib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +83,7 @@ class ProfileStore:
             self.warnings.append(message)
 
     # ------------------------------------------------------------------ reading
-    def _read(self, path: Path, key, file_of) -> _Table:
+    def _read(self, path: Path, key, file_of, sheet=None) -> _Table:
         try:
             stat = path.stat()
         except FileNotFoundError:
@@ -90,15 +91,18 @@ class ProfileStore:
         except OSError as e:  # a name too long, a folder that cannot be entered...
             raise InputError(file_of(key), f"{key}.file",
                              f"cannot read {str(path)[:120]}: {e.strerror}") from None
-        cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
+        cache_key = (str(path), sheet, stat.st_mtime_ns, stat.st_size)
         cached = _TABLES.get(cache_key)
         if cached is not None:
             return cached
         suffix = path.suffix.lower()
-        if suffix not in (".csv", ".parquet"):
-            raise InputError(file_of(key), f"{key}.file", f"expected a .csv or .parquet file, got {path.name}")
+        if suffix not in (".csv", ".parquet", ".xlsx"):
+            raise InputError(file_of(key), f"{key}.file", f"expected a .csv, .parquet or .xlsx file, got "
+                             f"{path.name}")
         try:
-            if suffix == ".parquet":
+            if suffix == ".xlsx":
+                table = _Table(_sheet(path, sheet), path, "", 2)  # row 1 holds the column names
+            elif suffix == ".parquet":
                 table = _Table(pd.read_parquet(path), path, "", 1)
             else:
                 header = _comment_lines(path)
@@ -112,7 +116,7 @@ class ProfileStore:
         return table
 
     def _from_file(self, ref, kind, key, file_of):
-        table = self._read(Path(ref.file), key, file_of)
+        table = self._read(Path(ref.file), key, file_of, ref.sheet)
         df, path = table.frame, table.path
         if ref.column not in df.columns:
             near = difflib.get_close_matches(ref.column, [str(c) for c in df.columns], n=1)
@@ -225,6 +229,24 @@ class ProfileStore:
         df = pd.DataFrame(self.used)
         df.insert(0, TIME_COLUMN, self.index)
         return df
+
+
+def _sheet(path: Path, sheet: str | None) -> pd.DataFrame:
+    """One sheet of a workbook (the first if ``sheet`` is None), its first row the column names."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as e:
+        raise InputError(path, None, f"cannot be read as an Excel workbook: {e}") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InputError(path, sheet, f"no such sheet; sheets: {', '.join(book.sheetnames)}")
+        rows = (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)
+        names = next(rows, None) or ()
+        return pd.DataFrame(list(rows), columns=[str(n) for n in names])
+    finally:
+        book.close()
 
 
 def _comment_lines(path: Path) -> list[str]:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from . import build as builder
-from . import solve
+from . import progress, solve
 from .lp import StructureChanged, gc_paused
 
 
@@ -54,6 +54,8 @@ class Resolver:
             solve.handoff(self.h, self.built.lp)
             self.key = key
         t_handoff = time.perf_counter()
+        rows, cols = self.built.lp.compiled.shape
+        progress.stage(f"solving: {rows:,} rows, {cols:,} columns ({self.built.ctx.values['solver']['method']})")
         sol, solve_s = solve.solve_loaded(self.h, self.built.lp, self.built.ctx)
         timings = {"build_s": t_handoff - t0, "model_build_s": t_built - t0,
                    "handoff_s": t_handoff - t_built, "solve_s": solve_s}

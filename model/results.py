@@ -65,7 +65,7 @@ def target_status(ctx, target: float, counted: float, shortfall: float, dual, ce
         return {"status": "out_of_reach", "price": None, "reachable": counted, "ceiling": ceiling,
                 "reason": f"out of reach in {ctx.mode} mode: {head}; the ceiling (the most this mode could "
                           f"export as the target counts it, at any cost, serving all local load) is "
-                          + (f"{_energy(ceiling)}, {_energy((target - ceiling))} below the target"
+                          + (f"{_energy(ceiling)}, {_energy(target - ceiling)} below the target"
                              if ceiling is not None else "not known") + tail}
     if counted > target + tol or dual <= 1e-9:
         return {"status": "met", "price": max(dual, 0.0), "reachable": None, "ceiling": None,

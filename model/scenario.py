@@ -1,8 +1,9 @@
 """Scenario files: YAML in, ``extends`` applied, every key checked against its declaration.
 
 A scenario may ``extends: other.yaml`` (relative to itself), or a list of files merged in order,
-and override any key; ``key: null`` removes an inherited key (for example a unit). Profile file paths are relative to the file that
-names them. Each key remembers the file that set it, so an error names the right file.
+and override any key; ``key: null`` removes an inherited key (for example a unit). Profile file
+paths are relative to the file that names them. Each key remembers the file that set it, so an
+error names the right file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import yaml
 
 from . import settings, yaml_text
 from .components import FAMILIES
-from .errors import InputError
+from .errors import Collector, InputError
 from .output import folder_name
 from .schema import check_section, unknown_key_message
 
@@ -150,11 +151,12 @@ def set_key(raw: dict, dotted: str, value, origins: dict, source: str):
 
 def load(path, overrides=(), source="--set") -> Scenario:
     """Read, merge and check a scenario. ``overrides``: ``(dotted_key, value)`` pairs, which errors
-    blame on ``source`` (--set, or the sweep file that varies them)."""
+    blame on ``source`` (--set, or the sweep file that varies them), or ``(key, value, source)``
+    (a workbook's cell)."""
     path = Path(path)
     raw, origins = _load_raw(path, ())
-    for key, value in overrides:
-        set_key(raw, key, value, origins, source)
+    for key, value, *where in overrides:
+        set_key(raw, key, value, origins, where[0] if where else source)
     scenario = Scenario(path=path.resolve(), raw=raw, origins=origins)
     scenario.values = check(scenario)
     return scenario
@@ -164,22 +166,33 @@ def check(scenario: Scenario) -> dict:
     raw, file_of = scenario.raw, scenario.file_of
     families = {f.key: f for f in FAMILIES}
     valid = set(settings.TOP) | set(settings.SECTIONS) | {"buses"} | set(families)
+    found = Collector()  # every error of the file, in the order a single error was found before
     for key in raw:
         if key not in valid:
-            raise InputError(file_of(key), key, unknown_key_message(key, valid))
+            found.errors.append(InputError(file_of(key), key, unknown_key_message(key, valid)))
     top = {k: v for k, v in raw.items() if k in settings.TOP}
-    values = check_section(top, settings.TOP, file_of, "")
-    _fill_file_names(raw, "", values["weather_year"], file_of)
+    try:
+        values = check_section(top, settings.TOP, file_of, "")
+    except InputError as e:  # the sections' profile file names need the weather year
+        found.errors.append(e)
+        found.raise_any()
+    with found.check():
+        _fill_file_names(raw, "", values["weather_year"], file_of)
     if values["name"] is None:
         values["name"] = scenario.path.stem
-    folder_name(values["name"], file_of("name"), "name" if "name" in raw else None)
+    with found.check():
+        folder_name(values["name"], file_of("name"), "name" if "name" in raw else None)
     for section, params in settings.SECTIONS.items():
-        values[section] = check_section(raw.get(section), params, file_of, section)
-    values["buses"] = _units(raw.get("buses", {"jiuquan": {}}), settings.BUS, file_of, "buses")
-    if not values["buses"]:
-        raise InputError(file_of("buses"), "buses", "expected at least one bus")
+        with found.check():
+            values[section] = check_section(raw.get(section), params, file_of, section)
+    with found.check():
+        values["buses"] = _units(raw.get("buses", {"jiuquan": {}}), settings.BUS, file_of, "buses")
+        if not values["buses"]:
+            raise InputError(file_of("buses"), "buses", "expected at least one bus")
     for key, family in families.items():
-        values[key] = _units(raw.get(key), family.params, file_of, key)
+        with found.check():
+            values[key] = _units(raw.get(key), family.params, file_of, key)
+    found.raise_any()
     return values
 
 
@@ -205,11 +218,14 @@ def _units(raw, params, file_of, section) -> dict:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise InputError(file_of(section), section, f"expected a mapping of unit names to their parameters, got {raw!r}")
-    out = {}
+        raise InputError(file_of(section), section, "expected a mapping of unit names to their parameters, "
+                         f"got {raw!r}")
+    out, found = {}, Collector()
     for name, spec in raw.items():
         key = f"{section}.{name}"
-        if not isinstance(name, str) or not name or set(name) - _UNIT_NAME_CHARS:
-            raise InputError(file_of(key), key, "unit names use letters, digits and _ only")
-        out[name] = check_section(spec, params, file_of, key)
+        with found.check():
+            if not isinstance(name, str) or not name or set(name) - _UNIT_NAME_CHARS:
+                raise InputError(file_of(key), key, "unit names use letters, digits and _ only")
+            out[name] = check_section(spec, params, file_of, key)
+    found.raise_any()
     return out

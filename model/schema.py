@@ -15,7 +15,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputError
+from .errors import Collector, InputError
 
 REQUIRED = object()
 LARGEST = 1e12  # above every capacity, energy or price in CNY a scenario holds; 1e308 overflows the LP
@@ -39,6 +39,7 @@ class ProfileRef:
     file: str | None = None
     column: str | None = None
     timezone: str | None = None  # of naive timestamps in the file
+    sheet: str | None = None  # of an .xlsx workbook; the first sheet if not given
 
 
 @dataclass(frozen=True)
@@ -217,10 +218,14 @@ def _profile(value, param, file, key):
         return ProfileRef(daily=tuple(_profile_number(v, param, file, f"{key}.daily[{i}]")
                                       for i, v in enumerate(hours)))
     if isinstance(value, dict):
-        unknown = set(value) - {"file", "column", "timezone"}
+        unknown = set(value) - {"file", "column", "timezone", "sheet"}
         if unknown or not isinstance(value.get("file"), str) or not isinstance(value.get("column"), str):
             raise InputError(file, key, f"expected {{file: PATH, column: NAME}} (and optionally timezone: "
-                             f"NAME), got {value!r}")
+                             f"NAME, sheet: NAME for .xlsx), got {value!r}")
+        sheet = value.get("sheet")
+        if sheet is not None and not (isinstance(sheet, str) and value["file"].lower().endswith(".xlsx")):
+            raise InputError(file, f"{key}.sheet", f"expected the name of a sheet of an .xlsx file, got "
+                             f"{sheet!r} for {value['file']}")
         tz = value.get("timezone")
         if tz is not None:
             try:
@@ -228,7 +233,7 @@ def _profile(value, param, file, key):
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 raise InputError(file, f"{key}.timezone", f"unknown time zone {tz!r}; expected a name such "
                                  "as UTC or Asia/Shanghai") from None
-        return ProfileRef(file=value["file"], column=value["column"], timezone=tz)
+        return ProfileRef(file=value["file"], column=value["column"], timezone=tz, sheet=sheet)
     raise InputError(file, key, f"expected {param.expected()}, got {value!r}")
 
 
@@ -261,18 +266,23 @@ def check_section(raw, params: dict[str, Param], file_of, path: str) -> dict:
     def dotted(name):
         return f"{path}.{name}" if path else str(name)
 
+    found = Collector()
     for key in raw:
         if key not in params:
-            raise InputError(file_of(dotted(key)), dotted(key), unknown_key_message(key, params))
+            found.errors.append(InputError(file_of(dotted(key)), dotted(key),
+                                           unknown_key_message(key, params)))
     out = {}
     for name, param in params.items():
         key = dotted(name)
-        if name in raw:
-            out[name] = check_value(raw[name], param, file_of(key), key)
-        elif param.required:
-            raise InputError(file_of(path), key, f"missing; expected {param.expected()}")
-        else:  # defaults go through the same conversion, so "11-01" becomes (11, 1)
-            out[name] = None if param.default is None else check_value(param.default, param, "defaults", key)
+        with found.check():
+            if name in raw:
+                out[name] = check_value(raw[name], param, file_of(key), key)
+            elif param.required:
+                raise InputError(file_of(path), key, f"missing; expected {param.expected()}")
+            else:  # defaults go through the same conversion, so "11-01" becomes (11, 1)
+                out[name] = None if param.default is None else check_value(param.default, param,
+                                                                           "defaults", key)
+    found.raise_any()
     return out
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import highspy
 import numpy as np
 
-from . import modes
+from . import modes, progress
 from .errors import SolveError
 from .lp import LinearProgram, Solution
 
@@ -38,6 +38,7 @@ def new_highs(options: dict, log=False) -> highspy.Highs:
     with _stdout_silenced():
         h = highspy.Highs()
     h.setOptionValue("output_flag", bool(log))
+    progress.attach(h, log)
     apply_options(h, options)
     return h
 

@@ -41,7 +41,8 @@ def curve(path, targets_twh, mode=None, overrides=()) -> pd.DataFrame:
                      "marginal_cost_cny_per_mwh": s["target_price_cny_per_mwh"],
                      "shortfall_mwh": s["shortfall_mwh"], "export_counted_twh": s["target_counted_mwh"] / 1e6,
                      "investment_cny": s["cost_cny"].get("investment", 0.0), "reused_model": point.reused,
-                     "solve_s": s["solve_s"], "objective_includes_export_revenue": s["objective_includes_export_revenue"],
+                     "solve_s": s["solve_s"],
+                     "objective_includes_export_revenue": s["objective_includes_export_revenue"],
                      **added})
     return pd.DataFrame(rows)
 
@@ -59,7 +60,8 @@ def chart(table: pd.DataFrame, out: Path, lang: str) -> dict:
     if table["objective_includes_export_revenue"].all():
         ax.set_ylabel("系统总成本（亿元，扣除外送收入）" if zh else "Total cost less export revenue (100 million CNY)")
     else:
-        ax.set_ylabel("系统总成本（亿元，含年化投资）" if zh else "Total cost incl. annualised investment (100 million CNY)")
+        ax.set_ylabel("系统总成本（亿元，含年化投资）" if zh
+                      else "Total cost incl. annualised investment (100 million CNY)")
     twin = ax.twinx()
     marginal, = twin.step(x, table["marginal_cost_cny_per_mwh"], where="mid", color=style.COLORS["target"],
                           linestyle="--", label="边际成本（右轴）" if zh else "Marginal cost (right)")
@@ -69,8 +71,9 @@ def chart(table: pd.DataFrame, out: Path, lang: str) -> dict:
     return style.save(fig, out, "target_curve")
 
 
-def write(table: pd.DataFrame, folder: Path, lang: str) -> Path:
+def write(table: pd.DataFrame, folder: Path, lang: str, with_chart=True) -> Path:
     with atomic_dir(folder, "target-curve") as tmp:
         table.to_csv(tmp / "target_curve.csv", index=False)
-        chart(table, tmp, lang)
+        if with_chart:
+            chart(table, tmp, lang)
     return folder

@@ -131,10 +131,10 @@ def test_a_sweep_on_a_real_cluster_survives_a_killed_worker(tmp_path):
     (tmp_path / "base.yaml").write_text(RICH.read_text(encoding="utf-8"), encoding="utf-8")
     values = [0.30, 0.32, 0.34, 0.36, 0.38, 0.40, 0.42, 0.44]  # structural: every point is built
     sweep = tmp_path / "s.yaml"
+    # outputs: full, so that every solved point writes its outputs, which the journal notes
     sweep.write_text(yaml.safe_dump({"name": "real", "base": "base.yaml", "design": "grid",
                                      "parameters": {"coal.k.min_stable_load": values},
-                                         "outputs": "full"}),  # the journal notes the outputs
-                     encoding="utf-8")
+                                     "outputs": "full"}), encoding="utf-8")
     log = tmp_path / "journal.txt"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HEXI_JOURNAL": str(log),
            "HEXI_JOURNAL_PAUSE_S": str(PAUSE_S)}

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.conftest import base, coal, flat_demand
+from tests.conftest import base, coal
 
 
 def col(result, name):

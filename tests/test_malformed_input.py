@@ -218,6 +218,23 @@ def test_an_unreachable_scheduler_is_one_line(address, code, expected, tmp_path,
     assert len(err.splitlines()) == 1 and err.startswith("error: --scheduler") and expected in err
 
 
+def test_a_port_that_answers_but_is_no_scheduler_is_one_line(tmp_path, capsys, monkeypatch):
+    """A listening socket that never speaks Dask: one line and exit 1 once the connect times out."""
+    import socket
+
+    from model.sweeps import runner
+    monkeypatch.setattr(runner, "CONNECT_TIMEOUT_S", 1)
+    path = sweep_text(tmp_path, "design: grid\nparameters: {wind.w.capacity_mw: [1]}\n")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+        assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--scheduler", address]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: --scheduler"), err
+    assert "no Dask scheduler answered" in err
+
+
 # ------------------------------------------------------------------ Excel
 def test_text_in_excel_cells_is_never_a_formula(tmp_path):
     import openpyxl
@@ -237,4 +254,4 @@ def test_option_errors_are_one_line(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     err = capsys.readouterr().err.strip()
-    assert exit_.value.code == 2 and len(err.splitlines()) == 1 and err.startswith("error: run.py")
+    assert exit_.value.code == 2 and len(err.splitlines()) == 1 and err.startswith("error: hexi")

@@ -9,7 +9,7 @@ import pytest
 from model import scenario
 from model.pipeline import finish, run
 from model.resolve import Resolver
-from tests.conftest import ROOT, base, flat_demand, target_twh, write_scenario
+from tests.conftest import ROOT, base, flat_demand, target_twh
 
 
 def hourly(result, col):

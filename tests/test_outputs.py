@@ -87,7 +87,8 @@ def test_checks_catch_a_wrong_solution(written):
     assert bad["balance_max_abs_mw"] == pytest.approx(5.0)
     assert any("energy balance" in p for p in bad["problems"])
     sol.x[col] += 1000.0  # now also above its availability bound
-    assert any("outside its bounds" in p for p in checks.run_checks(built.lp, sol, results.collect(built, sol))["problems"])
+    problems = checks.run_checks(built.lp, sol, results.collect(built, sol))["problems"]
+    assert any("outside its bounds" in p for p in problems)
 
 
 def test_set_override_and_wildcard(tmp_path):

@@ -106,7 +106,8 @@ def test_csp_storage_carries_the_sun_into_the_night(solve):
     """A 10 MW CSP plant (efficiency 0.5) with no storage; sun in hour 1, line open in hour 2 only.
     8 MWh at night needs 16 MWh of heat stored: 16 x 2.283 = 36.5 CNY; each further MWh needs
     2 MWh of storage: 4.566 CNY/MWh."""
-    data = base(2, csp={"c": {"turbine_mw": 10, "solar_multiple": 2.5, "storage_hours": 0, "power_block_efficiency": 0.5,
+    data = base(2, csp={"c": {"turbine_mw": 10, "solar_multiple": 2.5, "storage_hours": 0,
+                              "power_block_efficiency": 0.5,
                               "storage_loss_per_h": 0, "field": [1, 0], "vom_cny_per_mwh": 0,
                               "build_storage_max_mwh": 100, **_cheap(["storage"])}},
                 export_lines={"l": {"capacity_mw": 100, "price_cny_per_mwh": 0, "availability": [0, 1]}},

@@ -116,7 +116,8 @@ def test_a_structural_change_is_rebuilt(resolver):
 # ------------------------------------------------------------------ designs
 def test_designs(tmp_path):
     base = str(RICH)
-    grid = design.load(sweep_file(tmp_path, {"base": base, "design": "grid", "parameters": {"a.b": [1, 2, 3], "c.d": [4, 5]}}))
+    grid = design.load(sweep_file(tmp_path, {"base": base, "design": "grid",
+                                             "parameters": {"a.b": [1, 2, 3], "c.d": [4, 5]}}))
     assert len(grid.points) == 6 and grid.points[1] == {"a.b": 1, "c.d": 5}
     oat = design.load(sweep_file(tmp_path, {"base": base, "design": "one-at-a-time",
                                             "parameters": {"a.b": [1, 2], "c.d": [4, 5]}}))

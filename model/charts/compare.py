@@ -16,8 +16,20 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from . import style
-from .run_charts import (GENERATION, RunFiles, energy_text, finish, labeller, legend_above, load_run,
-                         measure_label, new_figure, number, pick, report_energy)
+from .run_charts import (
+    GENERATION,
+    RunFiles,
+    energy_text,
+    finish,
+    labeller,
+    legend_above,
+    load_run,
+    measure_label,
+    new_figure,
+    number,
+    pick,
+    report_energy,
+)
 
 # Labels the shared style does not have: (Chinese, English), with {placeholders}.
 TEXT = {

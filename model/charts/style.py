@@ -12,7 +12,7 @@ Units follow the work report: energy in 亿千瓦时 (1 = 0.1 TWh = 100,000 MWh)
 from __future__ import annotations
 
 import importlib.resources
-from functools import lru_cache
+from functools import cache
 
 import matplotlib
 
@@ -67,7 +67,7 @@ def power(mw, lang: str):
     return mw / (MW_PER_WAN_KW if lang == "zh" else 1e3)
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_path() -> str:
     return str(importlib.resources.files("mplfonts") / "fonts" / FONT_FILE)
 

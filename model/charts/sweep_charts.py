@@ -31,8 +31,21 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 
 from . import style
-from .run_charts import (DARK_EXPORT, SERIES_COLORS, energy_text, finish, labeller, legend_above, line_name,
-                         measure_label, new_figure, number, report_energy, target_line, text)
+from .run_charts import (
+    DARK_EXPORT,
+    SERIES_COLORS,
+    energy_text,
+    finish,
+    labeller,
+    legend_above,
+    line_name,
+    measure_label,
+    new_figure,
+    number,
+    report_energy,
+    target_line,
+    text,
+)
 
 # Labels the shared style does not have: (Chinese, English), with {placeholders}.
 TEXT = {

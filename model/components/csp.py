@@ -19,14 +19,13 @@ counts as synchronous capacity for DC support (the turbine is a synchronous mach
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from functools import partial
 
 import numpy as np
 
 from .. import expansion
-from ..schema import REQUIRED, Param
 from ..lp import linear
+from ..schema import REQUIRED, Param
 from .base import BUS, IN_SERVICE, Family, stepping
 
 
@@ -59,7 +58,8 @@ class CSP(Family):
                                 "load (assumption: typical of tower plants with long storage).", min=0),
         "storage_hours": Param("h", 11.0, "Heat storage, in hours of the turbine at full load.", min=0),
         "power_block_efficiency": Param("-", 0.40, "Electricity per unit of heat (assumption: "
-                                        "molten-salt tower steam cycle).", min=0, max=1, above_min=True, structural=True),
+                                        "molten-salt tower steam cycle).", min=0, max=1, above_min=True,
+                                        structural=True),
         "storage_loss_per_h": Param("1/h", 0.001, "Fraction of stored heat lost each hour "
                                     "(assumption: about 2.4% a day).", min=0, max=1, below_max=True, structural=True),
         "field": Param("-", REQUIRED, "Field heat output as a fraction of its design output (DNI "

@@ -150,7 +150,7 @@ def split(built, sol):
         total = np.sum(available, axis=0)
         # Not clipped: the shares sum to the pool exactly, so a wrong solution shows in the balance check.
         used = np.divide(pool[k], total, out=np.zeros_like(total), where=total > 1e-9)
-        for (f, d, i), a in zip(members[b], available):
+        for (_, d, i), a in zip(members[b], available):
             if d.output is None:
                 d.output = np.zeros_like(d.availability)
             d.output[i] = used * a

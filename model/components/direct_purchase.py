@@ -41,7 +41,8 @@ class DirectPurchase(Family):
         "profile": Param("-", 1.0, "Hourly shape of the contracted draw.", kind="profile", profile="shape"),
         "min_mw": Param("MW", 0.0, "Smallest hourly draw.", min=0),
         "max_mw": Param("MW", None, "Largest hourly draw; none: no limit beyond the contract.", min=0),
-        "shiftable": Param("-", 0.0, "Share of each day's energy that may move within the day.", min=0, max=1, structural=True),
+        "shiftable": Param("-", 0.0, "Share of each day's energy that may move within the day.", min=0, max=1,
+                           structural=True),
         "tariff_cny_per_mwh": Param("CNY/MWh", 0.0, "Direct-purchase price, for the report.", min=0),
     }
 

@@ -27,7 +27,6 @@ line's bus (Line-new_condenser, counted in Bus-sync_support every hour: a schedu
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from functools import partial
 
 import numpy as np
@@ -83,11 +82,13 @@ class ExportLine(Family):
                           "capacity.", min=0, max=1),
         "ramp_mw_per_h": Param("MW/h", None, "Largest hourly change of flow; none: no limit.", min=0, structural=True),
         "block_hours": Param("h", 1, "Flow is constant within blocks of this many hours, aligned to "
-                             "midnight (DC schedules).", kind="choice", choices=(1, 2, 3, 4, 6, 8, 12, 24), structural=True),
+                             "midnight (DC schedules).", kind="choice", choices=(1, 2, 3, 4, 6, 8, 12, 24),
+                             structural=True),
         "sync_support_ratio": Param("-", None, "Synchronous capacity needed at the sending bus per MW of "
                                 "flow (DC lines: short-circuit strength against commutation failure); "
                                 "none: no requirement.", min=0, structural=True),
-    "quota_twh": Param("TWh/yr", 0.0, "Annual contract quota (soft; pro rata for shorter runs).", min=0, structural=True),
+        "quota_twh": Param("TWh/yr", 0.0, "Annual contract quota (soft; pro rata for shorter runs).", min=0,
+                           structural=True),
         "quota_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Price of each MWh short of the quota.", min=0),
         "delivery_shape": Param("-", None, "Shape of the day's delivery schedule (送电曲线) "
                                 "in [0, 1]; the flow is this shape times a level chosen each "

@@ -18,15 +18,14 @@ prices the electricity in the report: the heat demand is fixed, so it does not c
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from functools import partial
 
 import numpy as np
 
 from .. import expansion
 from ..errors import InputError
-from ..schema import REQUIRED, Param
 from ..lp import linear
+from ..schema import REQUIRED, Param
 from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, Family, stepping
 
 
@@ -86,7 +85,8 @@ class Heating(Family):
             temp = ctx.profile(s["temperature"], "temperature", key, hourly=True)
             source = ctx.profile_source(key)
             season = (s["heat_season_start"], s["heat_season_end"])
-            hdd_source = np.maximum(0.0, s["base_temperature_c"] - source.to_numpy()) * ctx.season(*season, source.index)
+            hdd_source = (np.maximum(0.0, s["base_temperature_c"] - source.to_numpy())
+                          * ctx.season(*season, source.index))
             hdd_per_year = hdd_source.sum() * ctx.hours_in_year / len(source)
             if hdd_per_year <= 0 and s["annual_heat_mwh"] > 0:
                 raise InputError(ctx.scenario.file_of(key), key, "no hour in the heating season is below "

@@ -23,8 +23,8 @@ import numpy as np
 
 from .. import expansion
 from ..errors import InputError
-from . import curtailment
 from ..schema import REQUIRED, Param
+from . import curtailment
 from .base import BUS, Family
 
 

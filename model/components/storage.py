@@ -30,8 +30,8 @@ import numpy as np
 
 from .. import expansion
 from ..errors import InputError
-from ..schema import REQUIRED, Param
 from ..lp import linear
+from ..schema import REQUIRED, Param
 from .base import BUS, IN_SERVICE, Family, stepping
 
 
@@ -148,7 +148,8 @@ class Battery(Storage):
         "energy_mwh": Param("MWh", None, "Energy capacity; give this or duration_h.", min=0),
         "duration_h": Param("h", None, "Energy capacity in hours at full power; give this or energy_mwh.", min=0),
         "charge_efficiency": Param("-", 0.95, "Fraction of the energy drawn that is stored (assumption: "
-                                   "lithium-ion, round trip about 0.90).", min=0, max=1, above_min=True, structural=True),
+                                   "lithium-ion, round trip about 0.90).", min=0, max=1, above_min=True,
+                                   structural=True),
         "discharge_efficiency": Param("-", 0.95, "Fraction of the energy taken from store that reaches "
                                       "the bus (assumption).", min=0, max=1, above_min=True, structural=True),
         "self_discharge_per_h": Param("1/h", 0.0001, "Fraction of the stored energy lost each hour "
@@ -181,7 +182,8 @@ class PumpedHydro(Storage):
         "turbine_mw": Param("MW", REQUIRED, "Generating power.", min=0, structural=True),
         "reservoir_mwh": Param("MWh", REQUIRED, "Upper reservoir, in MWh of generation.", min=0),
         "cycle_efficiency": Param("-", 0.75, "MWh generated per MWh pumped (Gansu's plants: Huangyang "
-                                  "1.6/2.133 TWh = 0.75, Pingchuan 0.735; FACTS.md).", min=0, max=1, above_min=True, structural=True),
+                                  "1.6/2.133 TWh = 0.75, Pingchuan 0.735; FACTS.md).", min=0, max=1,
+                                  above_min=True, structural=True),
         "vom_cny_per_mwh": Param("CNY/MWh", 5.0, "Variable O&M per MWh generated (assumption).", min=0),
         "in_service": IN_SERVICE,
     }

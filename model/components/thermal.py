@@ -23,7 +23,6 @@ around (hour 0 follows the last hour), as storage does. Cost: p * (heat_rate * f
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from functools import partial
 
 import numpy as np

@@ -175,7 +175,8 @@ def _points(sweep, raw, fail) -> list[dict]:
         return [dict(zip(params, map(float, row))) for row in np.atleast_2d(scaled)]
     years = raw.get("years")
     if isinstance(years, dict) and set(years) == {"from", "to"}:
-        first, last = (_whole(years, k, lambda _, msg: fail(f"years.{k}", msg), low=1) for k in ("from", "to"))
+        first, last = (_whole(years, k, lambda _, msg, k=k: fail(f"years.{k}", msg), low=1)
+                       for k in ("from", "to"))
         years = list(range(first, last + 1))
     whole = all(isinstance(y, int) and not isinstance(y, bool) and y >= 1 for y in years or ())
     if not isinstance(years, list) or not years or not whole:

@@ -19,14 +19,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import progress as stages
 from .. import scenario
 from ..build import structure_key
-from ..errors import InputError
+from ..errors import InputError, ResourceError
 from . import design
 from .store import Store, point_hash, table
 from .worker import run_point
 
 SWEEPS = Path("results") / "sweeps"
+CONNECT_TIMEOUT_S = 10  # a scheduler answers in well under a second; a silent port must not hang
 RETRIES = 2  # a point whose worker dies is tried on another worker this many more times
 
 
@@ -41,13 +43,14 @@ class Outcome:
     table: object
 
 
-def tasks_for(sweep, folder: Path) -> tuple[list[dict], list[dict]]:
-    """The points as worker tasks, and records for points whose inputs are already invalid."""
+def tasks_for(sweep, folder: Path, extra=()) -> tuple[list[dict], list[dict]]:
+    """The points as worker tasks, and records for points whose inputs are already invalid.
+    ``extra``: ``--set`` pairs, applied at every point before the varied keys."""
     tasks, bad = [], []
     every = sweep.cold_check_every
     for i, params in enumerate(sweep.points):
         # One HiGHS thread a worker: the cores go to parallel points instead.
-        overrides = [("solver.threads", 1), *sweep.fixed.items(), *params.items()]
+        overrides = [("solver.threads", 1), *sweep.fixed.items(), *extra, *params.items()]
         try:
             sc = scenario.load(sweep.base, overrides, source=str(sweep.path))
         except InputError as e:
@@ -77,12 +80,12 @@ def distinct(tasks: list[dict]) -> list[dict]:
     return list(first.values())
 
 
-def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print) -> Outcome:
+def run(path, workers=None, scheduler=None, out_root=SWEEPS, echo=print, overrides=()) -> Outcome:
     sweep = design.load(path)
     folder = Path(out_root).resolve() / sweep.name
     store = Store(folder)
     store.open()
-    tasks, bad = tasks_for(sweep, folder)
+    tasks, bad = tasks_for(sweep, folder, overrides)
     store.write_design({"name": sweep.name, "design": sweep.design, "base": str(sweep.base), "mode": sweep.mode,
                         "parameters": list(sweep.points[0]) if sweep.design == "weather-years" else sweep.parameters,
                         "points": len(sweep.points)})
@@ -123,7 +126,8 @@ def _execute(tasks, workers, scheduler, shares, progress):
 
     cluster = None
     if scheduler:
-        client = Client(scheduler, timeout="20s")
+        _probe(scheduler)
+        client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
     else:
         cluster = local_cluster(workers or os.cpu_count())
         client = Client(cluster)
@@ -143,6 +147,26 @@ def _execute(tasks, workers, scheduler, shares, progress):
         progress.close()
 
 
+def _probe(address: str):
+    """Ask ``address`` who it is, within CONNECT_TIMEOUT_S: a port that accepts connections but
+    never speaks Dask would otherwise hang Client() for ever."""
+    import asyncio
+
+    from distributed.core import rpc
+
+    async def identity():
+        async with rpc(address) as scheduler:
+            return await scheduler.identity()
+
+    try:
+        kind = asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT_S)).get("type")
+    except (OSError, TimeoutError, ValueError) as e:
+        kind = type(e).__name__
+    if kind != "Scheduler":
+        raise ResourceError(f"--scheduler {address}", f"no Dask scheduler answered within "
+                            f"{CONNECT_TIMEOUT_S} s ({kind}); is it the address of `dask scheduler`?")
+
+
 def local_cluster(workers: int):
     """Single-threaded worker processes on this machine, reachable from it alone, no dashboard.
 
@@ -159,32 +183,45 @@ class Progress:
     """A progress line on stderr: count, failures, time elapsed and left."""
 
     def __init__(self, total: int, done: int):
-        self.total, self.done, self.start_done = total, done, done
+        self.total, self.done = total, done
         self.failed = 0
         self.t0 = time.perf_counter()
+        self.first = None  # (time, points done) at the first solved point
         self.tty = sys.stderr.isatty()
+        self.silent = stages.silenced()
         self.last_print = 0.0
 
     def update(self, ok: bool, points: int = 1):
         self.done += points
         self.failed += points * (not ok)
         now = time.perf_counter()
+        if self.first is None:
+            self.first = (now, self.done)
+        if self.silent:
+            return
         if self.tty or now - self.last_print > 5 or self.done == self.total:
             self.last_print = now
             self._print(now)
 
+    def left(self, now) -> str:
+        """Time left at the pace between solved points: the cluster's start-up and the first
+        point's build, before any point came back, made an estimate from elapsed time five
+        times too long."""
+        t1, done1 = self.first
+        if self.done == done1:
+            return "estimating time left"
+        pace = (now - t1) / (self.done - done1)
+        return f"~{_clock(pace * (self.total - self.done))} left"
+
     def _print(self, now):
-        elapsed = now - self.t0
-        ran = self.done - self.start_done
-        left = elapsed / ran * (self.total - self.done) if ran else 0.0
         width = 30
         bar = "#" * int(width * self.done / self.total)
         line = (f"[{bar:<{width}}] {self.done}/{self.total} points, {self.failed} failed, "
-                f"{_clock(elapsed)} elapsed, ~{_clock(left)} left")
+                f"{_clock(now - self.t0)} elapsed, {self.left(now)}")
         print("\r" + line if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
 
     def close(self):
-        if self.tty:
+        if self.tty and not self.silent and self.first is not None:
             print(file=sys.stderr)
 
 

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
-from .. import output
+from .. import __version__, output
 from ..output import atomic_file
 
 # The KPIs of summary.json copied into the table, flattened (curtailment_rate.wind...).
@@ -109,7 +108,7 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     """Parquet holds one type a column: a parameter whose values mix types (a profile given as a
     number at one point and as a list at another) is written as its JSON text."""
     out = table.copy()
-    for name in out.columns[out.dtypes == object]:
+    for name in out.columns[out.dtypes == "object"]:
         kinds = {type(v) for v in out[name] if v is not None and not (isinstance(v, float) and v != v)}
         if len(kinds) > 1 or kinds & {list, dict}:
             out[name] = [None if v is None else json.dumps(v, default=str) for v in out[name]]

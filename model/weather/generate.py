@@ -20,7 +20,13 @@ from .files import compact, statistics_path, weather_path, write_csv, write_parq
 from .sites import SOLAR_SITE
 from .statistics import year_statistics
 from .stochastic import combine, year_streams
-from .temperature import SCREEN_HEIGHT_M, TemperatureClimate, air_temperature, city_to, temperature_climate
+from .temperature import (
+    SCREEN_HEIGHT_M,
+    TemperatureClimate,
+    air_temperature,
+    city_to,
+    temperature_climate,
+)
 from .timebase import hourly_index
 
 DEFAULT_SEED = 2019

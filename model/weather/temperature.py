@@ -43,8 +43,16 @@ from windpowerlib.temperature import linear_gradient
 
 from .sites import CITY_SITE, Site
 from .stochastic import ar1
-from .timebase import (HOURS_PER_DAY, annual_cosine, daily_mean, daily_to_hourly, days_in_year,
-                       local_hour, month_means, year_phase)
+from .timebase import (
+    HOURS_PER_DAY,
+    annual_cosine,
+    daily_mean,
+    daily_to_hourly,
+    days_in_year,
+    local_hour,
+    month_means,
+    year_phase,
+)
 
 JANUARY_MEAN_C = -9.0
 JULY_MEAN_C = 22.0
