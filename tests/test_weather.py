@@ -185,7 +185,6 @@ def test_regions_keep_jiuquan_columns_and_follow_fronts(climate, years):
 
 
 def test_regional_wind_hits_its_expected_hours(climate):
-    from model.weather import regions
     for rc in climate.regions:
         expected = wind.expected_full_load_hours(climate.fleet_curve, rc.wind_scale,
                                                  climate.wind_modulation, climate.expected_density)

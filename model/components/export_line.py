@@ -187,7 +187,7 @@ class ExportLine(Family):
             peak_of_day = dict(zip(day[order][first], order[first]))
             peak[:] = [peak_of_day[k] for k in day]
             lp.con(f"Line-delivery_{u}", [u],
-                   lambda l, t: shape[peak[t]] * f[l, t] - shape[t] * f[l, peak[t]], "==",
+                   lambda l, t, s=shape, p=peak: s[p[t]] * f[l, t] - s[t] * f[l, p[t]], "==",
                    hours=[t for t in range(n) if peak[t] != t])
         capped = [(u, v) for u, v in zip(d.units, d.volume_mwh) if v is not None]
         if capped:
