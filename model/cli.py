@@ -286,6 +286,18 @@ def cmd_target_curve(args):
     return 0
 
 
+# ------------------------------------------------------------------ backcast
+def cmd_backcast(args):
+    from . import backcast
+
+    frame = backcast.run(Path(args.out or "results/backcast"), _overrides(args),
+                         None if args.no_report else args.lang)
+    print(frame.to_string(index=False, float_format="{:.4g}".format))
+    print(f"{int(frame['within'].sum())} of {len(frame)} figures within their band; "
+          f"{Path(args.out or 'results/backcast') / 'backcast.csv'}")
+    return 0 if frame["within"].all() else 1
+
+
 # ------------------------------------------------------------------ schema, init
 def _schema_arguments(p):
     p.add_argument("--json", action="store_true",
@@ -354,6 +366,9 @@ COMMANDS = (
             ("lang", "quiet"), _report_arguments, cmd_report),
     Command("compare", "compare runs side by side: charts, HTML and Excel in one folder",
             ("out", "lang", "quiet"), _compare_arguments, cmd_compare),
+    Command("backcast", "solve the 2019 and 2020 Gansu context scenarios in dispatch mode against "
+            "the published figures (results/backcast/backcast.csv)",
+            ("scenario", "out", "report", "quiet"), lambda p: None, cmd_backcast),
     Command("schema", "print the scenario parameter reference (Markdown, or --json)", (),
             _schema_arguments, cmd_schema),
     Command("export", "write the system for another tool: a PyPSA network (netCDF)",

@@ -39,7 +39,12 @@ def _profile(p: Param) -> dict:
                           "column": {"type": "string"},
                           "sheet": {"type": "string", "description": "the sheet of an .xlsx file"},
                           "timezone": {"type": "string"}}}
-    return {"oneOf": [number, {"type": "array", "minItems": 1, "items": number}, ref]}
+    daily = {"type": "object", "required": ["daily"], "additionalProperties": False,
+             "properties": {"daily": {"type": "array", "minItems": 24, "maxItems": 24,
+                                      "items": number,
+                                      "description": "one value per local clock hour from 0:00, "
+                                      "the same every day"}}}
+    return {"oneOf": [number, {"type": "array", "minItems": 1, "items": number}, daily, ref]}
 
 
 def _value(p: Param) -> dict:

@@ -249,10 +249,14 @@ def _subtitle(s: dict, lang: str) -> str:
 
 
 def report(folder, lang="zh", hourly_sheet=False) -> dict:
-    """Report on a run, sweep or target-curve folder, whichever ``folder`` is."""
+    """Report on a run, sweep, target-curve or backcast folder, whichever ``folder`` is."""
     from .reports.sweep import sweep_report
 
     folder = Path(folder)
+    if (folder / "backcast.csv").exists():
+        from .reports.backcast import backcast_report
+
+        return backcast_report(folder, lang)
     if (folder / "points.parquet").exists():
         return sweep_report(folder, lang)
     if (folder / "summary.json").exists():

@@ -1,4 +1,5 @@
-"""Hourly profiles: constants, inline lists, or a column of a CSV or Parquet file.
+"""Hourly profiles: constants, inline lists, a day's 24 hours (``{daily: [...]}``, by local
+clock hour, the same every day), or a column of a CSV or Parquet file.
 
 A file is read as it is, renewables.ninja downloads included (``#`` comment lines, a UTC ``time``
 column). Its clock is the first of the columns ``timestamp``, ``time``, ``datetime``; a file with
@@ -69,6 +70,8 @@ class ProfileStore:
                 raise InputError(file_of(key), key, f"has {len(ref.values)} values, expected {n} "
                                  "(one per modelled hour, time.hours)")
             values = np.asarray(ref.values, dtype=float)
+        elif ref.daily is not None:
+            values = np.asarray(ref.daily, dtype=float)[self.index.hour]
         else:
             values = self._from_file(ref, kind, key, file_of)
         self.sources.setdefault(key, pd.Series(values, index=self.index))

@@ -89,7 +89,7 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
     export_by_line = rep.total("export", w)
     export = sum(export_by_line.values())
     imports = sum(rep.total("import", w).values())
-    counted = export - imports if "import" in modes.target_roles(ctx) else export
+    counted = modes.counted_mwh(ctx, rep.hourly)
     target = modes.target_mwh(ctx)
     if "System-shortfall" in lp.vars:
         shortfall = float(sol.value("System-shortfall")[0])
@@ -132,7 +132,7 @@ def summary(built, sol, rep: Report, checks: dict, timings: dict) -> dict:
         "target_mwh": target,
         "target_twh": target / TWH,
         "net_export_mwh": export - imports,
-        "target_basis": "export net of imports" if "import" in modes.target_roles(ctx) else "export",
+        "target_basis": modes.target_basis(ctx),
         "target_counted_mwh": counted,
         "target_reached": counted >= target * (1 - 1e-9),
         "export_share_of_target": counted / target if target else None,

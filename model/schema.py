@@ -30,10 +30,12 @@ PROFILE_KINDS = {
 
 @dataclass(frozen=True)
 class ProfileRef:
-    """A profile as written in a scenario: a constant, an inline list, or a file column."""
+    """A profile as written in a scenario: a constant, an inline list, a day's 24 hours repeated
+    every day, or a file column."""
 
     value: float | None = None
     values: tuple[float, ...] | None = None
+    daily: tuple[float, ...] | None = None  # by local clock hour 0-23
     file: str | None = None
     column: str | None = None
     timezone: str | None = None  # of naive timestamps in the file
@@ -82,8 +84,8 @@ class Param:
         if self.kind == "title":
             return "{zh: 中文标题, en: English title} (or one text for both)"
         if self.kind == "profile":
-            return (f"a number, a list of numbers or {{file: ..., column: ...}}{unit}, "
-                    f"{PROFILE_KINDS[self.profile]}")
+            return (f"a number, a list of numbers, {{daily: [24 numbers]}} or "
+                    f"{{file: ..., column: ...}}{unit}, {PROFILE_KINDS[self.profile]}")
         return "a text string"
 
 
@@ -222,6 +224,13 @@ def _profile(value, param, file, key):
             raise InputError(file, key, f"expected {param.expected()}, got an empty list")
         return ProfileRef(values=tuple(_profile_number(v, param, file, f"{key}[{i}]")
                                        for i, v in enumerate(value)))
+    if isinstance(value, dict) and "daily" in value:
+        hours = value["daily"]
+        if set(value) != {"daily"} or not isinstance(hours, list) or len(hours) != 24:
+            raise InputError(file, key, f"expected {{daily: [24 values, one per clock hour from "
+                             f"0:00]}}, got {value!r}")
+        return ProfileRef(daily=tuple(_profile_number(v, param, file, f"{key}.daily[{i}]")
+                                      for i, v in enumerate(hours)))
     if isinstance(value, dict):
         unknown = set(value) - {"file", "column", "timezone", "sheet"}
         if unknown or not isinstance(value.get("file"), str) or not isinstance(value.get("column"), str):

@@ -81,6 +81,10 @@ SOLVER = {
 
 BUS = {
     "description": Param("-", "", "Free text.", kind="string"),
+    "in_export_cut": Param("-", False, "The bus is inside the cut across which the export target "
+                           "is measured: the flow out of the cut's buses over export lines and "
+                           "corridors, net of flows in (model/modes.py). No bus flagged: every "
+                           "bus is inside.", kind="bool", structural=True),
     "curtailment_group": Param("-", None, "Buses with the same group share one curtailment fraction under "
                                "system.curtailment_rule pro_rata; none: the bus is its own group. A group of "
                                "several buses puts each bus's available wind and PV in the constraint matrix, "

@@ -164,3 +164,29 @@ def test_script_files_load_through_the_profile_loader(tmp_path):
         expected = written.set_index("timestamp").loc[week, column].to_numpy(dtype=float)
         np.testing.assert_array_equal(values, expected)
         assert annual_mean == pytest.approx(written[column].astype(float).mean())
+
+
+def test_regions_keep_jiuquan_columns_and_follow_fronts(climate, years):
+    """The regions' columns come from a stream appended to STREAMS: Jiuquan's columns are the
+    bytes stored in data/weather. Regional wind correlates with Jiuquan's, less with distance,
+    and best some hours later (fronts from the west)."""
+    from model.weather import regions
+    stored = pd.read_parquet(weather_path(ROOT / "data" / "weather", 1))
+    fresh = compact(years[0])
+    for column in ("wind", "pv", "hydro", "temperature", "ghi"):
+        np.testing.assert_array_equal(stored[column].to_numpy(), fresh[column].to_numpy())
+    for column in regions.COLUMNS:
+        np.testing.assert_array_equal(stored[column].to_numpy(), fresh[column].to_numpy())
+    corr = {k: np.corrcoef(fresh["wind"], fresh[f"wind_{k}"])[0, 1] for k in ("hexi", "gansu")}
+    assert 0.2 < corr["gansu"] < corr["hexi"] < 0.8
+    lag = regions.lag_hours(regions.WIND_SITE, regions.REGIONS[0].site)
+    w, h = fresh["wind"].to_numpy(), fresh["wind_hexi"].to_numpy()
+    assert np.corrcoef(w[:-lag], h[lag:])[0, 1] > corr["hexi"]
+
+
+def test_regional_wind_hits_its_expected_hours(climate):
+    for rc in climate.regions:
+        expected = wind.expected_full_load_hours(climate.fleet_curve, rc.wind_scale,
+                                                 climate.wind_modulation, climate.expected_density)
+        assert expected == pytest.approx(rc.region.wind_flh, rel=1e-6)
+        assert rc.expected_sunshine_h == pytest.approx(rc.region.sunshine_h, rel=1e-6)

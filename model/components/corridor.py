@@ -1,8 +1,10 @@
 """Corridors between buses: a transport model with capacity and loss in each direction.
 
-    Corridor-forward[c, t] in [0, capacity * a[t]]          from -> to
-    Corridor-reverse[c, t] in [0, capacity_reverse * a[t]]  to -> from
-    the receiving bus gets (1 - loss) of what the sending bus sends.
+    Corridor-forward[c, t] in [0, capacity * a[t] s[t]]          from -> to
+    Corridor-reverse[c, t] in [0, capacity_reverse * a[t] s[t]]  to -> from
+    the receiving bus gets (1 - loss) of what the sending bus sends;
+    s[t] = 1 from the in-service date on, 0 before (a circuit added during the year is its own
+    corridor with its own date).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..schema import REQUIRED, Param
-from .base import Family
+from .base import IN_SERVICE, Family
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Corridor(Family):
         "capacity_reverse_mw": Param("MW", None, "Reverse capacity; none: the forward capacity.", min=0),
         "availability": Param("-", 1.0, "Hourly available fraction.", kind="profile", profile="availability"),
         "loss": Param("-", 0.0, "Fraction lost in transit.", min=0, max=1, below_max=True, structural=True),
+        "in_service": IN_SERVICE,
     }
 
     def prepare(self, units, ctx):
@@ -48,7 +51,7 @@ class Corridor(Family):
             if units[u]["from_bus"] == units[u]["to_bus"]:
                 key = f"{self.key}.{u}.to_bus"
                 raise InputError(ctx.scenario.file_of(key), key, "expected a bus other than from_bus")
-        avail = self.hourly(units, "availability", ctx)
+        avail = self.hourly(units, "availability", ctx) * self.in_service(units, ctx)
         cap = self.column(units, "capacity_mw")
         rev = np.array([units[u]["capacity_reverse_mw"] if units[u]["capacity_reverse_mw"] is not None
                         else units[u]["capacity_mw"] for u in names], dtype=float)
@@ -57,8 +60,8 @@ class Corridor(Family):
                     self.column(units, "loss"))
 
     def build(self, lp, d, ctx):
-        fwd = lp.var("Corridor-forward", d.units, 0.0, d.fwd)
-        rev = lp.var("Corridor-reverse", d.units, 0.0, d.rev)
+        fwd = lp.var("Corridor-forward", d.units, 0.0, d.fwd, role="corridor")
+        rev = lp.var("Corridor-reverse", d.units, 0.0, d.rev, role="corridor")
         for u, a, b, loss in zip(d.units, d.start, d.end, d.loss):
             lp.inject(a, fwd, u, -1.0)
             lp.inject(b, fwd, u, 1.0 - loss)

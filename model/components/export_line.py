@@ -1,6 +1,6 @@
 """Export lines (UHV DC, 750 kV AC) from a bus to a receiving market.
 
-With F[t] = min(capacity, operating_limit) * availability[t]:
+With F[t] = min(capacity, operating_limit) * availability[t] (0 before the in-service date):
 
     Line-flow[l,t]  in [min_load * F[t], F[t]]   MW sent; export is counted at the sending end
     Line-ramp_up:   f[t] - f[t-1] <= ramp h[t]   (if ramp_mw_per_h is set; the year wraps around;
@@ -10,6 +10,11 @@ With F[t] = min(capacity, operating_limit) * availability[t]:
                                                  merged hours, between steps whose boundary
                                                  falls inside a block: exact for the hours)
     Line-quota:     sum_t w f + shortfall >= quota * year share   (soft annual contract quota)
+    Line-volume:    sum_t w f <= volume_max * year share          (annual volume the receiving
+                                                                   end takes, if set)
+    Line-delivery_<l>: s[t*] f[t] - s[t] f[t*] == 0 for every step t of a day, t* the day's step
+                    of largest s: with a delivery shape s, the day's flow follows the schedule's
+                    shape (送电曲线) at a level the model chooses day by day
 
 A line with sync_support_ratio r needs r MW of synchronous capacity at its bus per MW of flow
 (Bus-sync_support, built with the bus balance once every family has declared its machines).
@@ -30,7 +35,7 @@ from .. import expansion
 from ..errors import InputError
 from ..lp import linear
 from ..schema import REQUIRED, Param
-from .base import BUS, Family, ramp_hours
+from .base import BUS, IN_SERVICE, Family, ramp_hours
 
 
 @dataclass
@@ -53,6 +58,8 @@ class Data:
     condenser_cost: np.ndarray  # (U,) CNY per MW
     quota_mwh: np.ndarray  # (U,) for the modelled hours
     quota_penalty: np.ndarray
+    volume_mwh: list  # (U,) for the modelled hours, or None
+    shape: list  # (U,) of (T,) delivery shapes, or None
 
 
 class ExportLine(Family):
@@ -70,6 +77,7 @@ class ExportLine(Family):
                       below_max=True),
         "price_cny_per_mwh": Param("CNY/MWh", 0.0, "Receiving-end price.", kind="profile", profile="price"),
         "tariff_cny_per_mwh": Param("CNY/MWh", 0.0, "Transmission tariff per MWh sent.", min=0),
+        "in_service": IN_SERVICE,
         "min_load": Param("-", 0.0, "Lowest flow when in service, as a fraction of the available "
                           "capacity.", min=0, max=1),
         "ramp_mw_per_h": Param("MW/h", None, "Largest hourly change of flow; none: no limit.", min=0, structural=True),
@@ -82,6 +90,13 @@ class ExportLine(Family):
         "quota_twh": Param("TWh/yr", 0.0, "Annual contract quota (soft; pro rata for shorter runs).", min=0,
                            structural=True),
         "quota_penalty_cny_per_mwh": Param("CNY/MWh", 0.0, "Price of each MWh short of the quota.", min=0),
+        "delivery_shape": Param("-", None, "Shape of the day's delivery schedule (送电曲线) "
+                                "in [0, 1]; the flow is this shape times a level chosen each "
+                                "day. None: any hourly flow.", kind="profile", profile="availability",
+                                structural=True),
+        "volume_max_twh": Param("TWh/yr", None, "Largest annual volume the receiving end takes (a "
+                                "contract's volume; pro rata for shorter runs); none: no limit.",
+                                min=0, structural=True),
     }
     dim = expansion.Dim("capacity", "mw", "kw", 3300.0, 30.0, "assumption: about the cost per kW of the "
                         "Jiuquan-Hunan line; not in FACTS")
@@ -100,7 +115,7 @@ class ExportLine(Family):
                           for i, u in enumerate(names)], dtype=float)
         rating = np.minimum(cap, np.maximum(limit, 0.0))
         price = self.hourly(units, "price_cny_per_mwh", ctx)
-        avail = self.hourly(units, "availability", ctx)
+        avail = self.hourly(units, "availability", ctx) * self.in_service(units, ctx)
         ub = rating[:, None] * avail
         build = expansion.build_limits(units, self.dim, ctx)
         condensers = expansion.build_limits(units, self.condenser, ctx)
@@ -118,7 +133,23 @@ class ExportLine(Family):
                     [units[u]["sync_support_ratio"] for u in names], avail, build,
                     expansion.annual_cost(units, self.dim, ctx), condensers,
                     expansion.annual_cost(units, self.condenser, ctx),
-                    col("quota_twh") * 1e6 * ctx.year_fraction, col("quota_penalty_cny_per_mwh"))
+                    col("quota_twh") * 1e6 * ctx.year_fraction, col("quota_penalty_cny_per_mwh"),
+                    [None if units[u]["volume_max_twh"] is None
+                     else units[u]["volume_max_twh"] * 1e6 * ctx.year_fraction for u in names],
+                    [self._shape(units, u, ctx) for u in names])
+
+    def _shape(self, units, u, ctx):
+        if units[u]["delivery_shape"] is None:
+            return None
+        key = f"{self.key}.{u}.delivery_shape"
+        shape = ctx.profile(units[u]["delivery_shape"], "availability", key)
+        day, dates = ctx.days()
+        peak = np.zeros(len(dates))
+        np.maximum.at(peak, day, shape)
+        if not peak.all():
+            raise InputError(ctx.scenario.file_of(key), key, f"is 0 all day on "
+                             f"{dates[int(np.argmin(peak))]}; expected a positive value each day")
+        return shape
 
     def build(self, lp, d, ctx):
         n = ctx.n
@@ -145,6 +176,25 @@ class ExportLine(Family):
             lp.con("Line-quota", names,
                    lambda l: linear(w + [1.0], [f[l, t] for t in range(n)] + [short[l]]),
                    ">=", d.quota_mwh[quota], hourly=False)
+        day = ctx.days()[0]
+        for u, shape in zip(d.units, d.shape):
+            if shape is None:
+                continue
+            # the step of each day where the shape peaks: every other step is tied to it
+            order = np.lexsort((-shape, day))
+            first = np.r_[True, day[order][1:] != day[order][:-1]]
+            peak = np.empty(n, dtype=int)
+            peak_of_day = dict(zip(day[order][first], order[first]))
+            peak[:] = [peak_of_day[k] for k in day]
+            lp.con(f"Line-delivery_{u}", [u],
+                   lambda l, t, s=shape, p=peak: s[p[t]] * f[l, t] - s[t] * f[l, p[t]], "==",
+                   hours=[t for t in range(n) if peak[t] != t])
+        capped = [(u, v) for u, v in zip(d.units, d.volume_mwh) if v is not None]
+        if capped:
+            w = ctx.weights.tolist()
+            lp.con("Line-volume", [u for u, _ in capped],
+                   lambda l: linear(w, [f[l, t] for t in range(n)]), "<=",
+                   np.array([v for _, v in capped]), hourly=False)
         condensers = expansion.link(lp, "Line", self.condenser, d.units, d.condenser_build, d.condenser_cost,
                                     d.availability, [])
         for u, bus, ratio in zip(d.units, d.bus, d.sync_ratio):

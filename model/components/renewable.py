@@ -1,7 +1,11 @@
 """Variable renewables (wind, PV, run-of-river hydro): output up to an hourly availability.
 
-    {Name}-p[u, t] in [0, a[u, t] * K[u]]          (a bound, so a sweep of K moves no row)
+    {Name}-p[u, t] in [r[u] a[u, t] K[u], a[u, t] * K[u]]   (bounds, so a sweep of K moves no row)
     curtailment[u, t] = a[u, t] * K[u] - p[u, t]   (reported; 弃风/弃光 rate = curtailed / available)
+
+r is the must-take share (0 by default): for hydro, the releases a cascade must make whatever
+the load (irrigation, ecological flow, the downstream plants' water). Wind and PV pooled under
+the pro-rata rule have no output of their own and refuse it.
 
 Hydro's output counts as synchronous capacity for DC support (its generators spin). A
 curtailment penalty pi adds pi * (a K - p) to the objective: a constant and -pi on p.
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import expansion
+from ..errors import InputError
 from ..schema import REQUIRED, Param
 from . import curtailment
 from .base import BUS, Family
@@ -32,6 +37,7 @@ class Data:
     vom: np.ndarray  # (U,)
     build: np.ndarray  # (U,) plan mode: MW that may be added
     build_cost: np.ndarray  # (U,) CNY per MW added, over the modelled hours
+    must_take: np.ndarray  # (U,)
     output: np.ndarray | None = None  # (U, T) under the pro-rata rule: each unit's share of its pool
 
     @property
@@ -52,6 +58,8 @@ class Renewable(Family):
                                   "of capacity (weather and outages).", kind="profile",
                                   profile="availability"),
             "vom_cny_per_mwh": Param("CNY/MWh", 0.0, "Variable operation and maintenance cost.", min=0),
+            "must_take": Param("-", 0.0, "Share of the available output that must be taken (hydro: "
+                               "releases the cascade must make).", min=0, max=1),
             **(expansion.declare([dim], *lifetime) if dim else {}),
         }
 
@@ -61,13 +69,19 @@ class Renewable(Family):
         cap = self.column(units, "capacity_mw")
         avail = self.hourly(units, "availability", ctx)
         build = expansion.build_limits(units, self.dim, ctx) if self.dim else np.zeros(len(names))
+        if self.pooled and curtailment.rule(ctx) == "pro_rata":
+            for u in names:
+                if units[u]["must_take"]:
+                    key = f"{self.key}.{u}.must_take"
+                    raise InputError(ctx.scenario.file_of(key), key, "expected 0: wind and PV "
+                                     "share their curtailment pro rata (system.curtailment_rule)")
         cost = np.zeros(len(names))
         if build.any():
             # new capacity adds to what is available, so it carries its share of the curtailment penalty
             penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]
             cost = expansion.annual_cost(units, self.dim, ctx) + penalty * (avail * ctx.weights).sum(axis=1)
         return Data(names, [units[u]["bus"] for u in names], cap, avail, self.column(units, "vom_cny_per_mwh"),
-                    build, cost)
+                    build, cost, self.column(units, "must_take"))
 
     def build(self, lp, d, ctx):
         penalty = ctx.values["system"]["curtailment_penalty_cny_per_mwh"]
@@ -77,7 +91,8 @@ class Renewable(Family):
                 expansion.link(lp, self.name, self.dim, d.units, d.build, d.build_cost, d.availability, [])
             return
         ub = (d.capacity + d.build)[:, None] * d.availability
-        p = lp.var(f"{self.name}-p", d.units, 0.0, ub, cost=d.vom[:, None] - penalty)
+        p = lp.var(f"{self.name}-p", d.units, d.must_take[:, None] * d.available, ub,
+                   cost=d.vom[:, None] - penalty)
         lp.constant += penalty * float(np.sum(d.available * ctx.weights))
         if d.build.any():
             expansion.link(lp, self.name, self.dim, d.units, d.build, d.build_cost, d.availability, [(p, d.capacity)])

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import csp, hydro, load, pv, sky, wind
+from . import csp, hydro, load, pv, regions, sky, wind
 from .files import compact, statistics_path, weather_path, write_csv, write_parquet
 from .sites import SOLAR_SITE
 from .statistics import year_statistics
-from .stochastic import year_streams
+from .stochastic import combine, year_streams
 from .temperature import (
     SCREEN_HEIGHT_M,
     TemperatureClimate,
@@ -33,8 +33,9 @@ DEFAULT_SEED = 2019
 DEFAULT_CALENDAR_YEAR = 2019
 AVAILABILITY_COLUMNS = ("wind", "wind_best_site", "pv", "pv_tracking", "csp_field", "hydro")
 LOAD_COLUMNS = ("load", "load_households", "load_industry")
+# The regions' columns come last: the earlier ones stay as they were before regions existed.
 COLUMNS = ("timestamp", *AVAILABILITY_COLUMNS, "temperature", *LOAD_COLUMNS,
-           "ghi", "dni", "dhi", "wind_speed_hub")
+           "ghi", "dni", "dhi", "wind_speed_hub", *regions.COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Climate:
     tracker: pv.Orientation
     hydro_seasonal: np.ndarray
     loads: dict
+    regions: tuple  # regions.RegionClimate, one a region
 
 
 def build_climate(calendar_year: int = DEFAULT_CALENDAR_YEAR) -> Climate:
@@ -82,6 +84,8 @@ def build_climate(calendar_year: int = DEFAULT_CALENDAR_YEAR) -> Climate:
         tracker=pv.tracking_orientation(geometry),
         hydro_seasonal=hydro.seasonal_availability(index),
         loads=load.load_shapes(index),
+        regions=tuple(regions.region_climate(r, index, shift, fleet, modulation, density)
+                      for r in regions.REGIONS),
     )
 
 
@@ -89,12 +93,15 @@ def generate_year(climate: Climate, weather_year: int, base_seed: int = DEFAULT_
     """One weather year: the profile columns (COLUMNS), full precision."""
     index, geometry = climate.index, climate.geometry
     streams = year_streams(base_seed, weather_year)
-    cloud = sky.cloud_fraction(sky.cloud_latent(streams["clouds"], len(index)), climate.cloud_shift,
-                               climate.clear_threshold)
-    sun = sky.irradiance(geometry, sky.clear_sky(geometry, sky.haze_factor(streams["haze"], index)), cloud)
+    cloud_slow, cloud_fast = sky.cloud_parts(streams["clouds"], len(index))
+    cloud = sky.cloud_fraction(combine(cloud_slow, cloud_fast, sky.CLOUD_SLOW_SHARE),
+                               climate.cloud_shift, climate.clear_threshold)
+    haze = sky.haze_factor(streams["haze"], index)
+    sun = sky.irradiance(geometry, sky.clear_sky(geometry, haze), cloud)
     temperature = air_temperature(climate.temperature, streams["temperature"], 1.0 - cloud,
                                   geometry.daylight, index)
-    latent = wind.wind_latent(streams["wind"], len(index))
+    wind_slow, wind_fast = wind.wind_parts(streams["wind"], len(index))
+    latent = combine(wind_slow, wind_fast, wind.SLOW_SHARE)
     fleet_speed = wind.hub_speed(latent, climate.fleet_scale, climate.wind_modulation)
     density = wind.hub_density(temperature)
     # PV cells feel Dunhuang's air and a 10 m wind from the same weather systems.
@@ -113,6 +120,9 @@ def generate_year(climate: Climate, weather_year: int, base_seed: int = DEFAULT_
         **climate.loads,
         "ghi": sun.ghi, "dni": sun.dni, "dhi": sun.dhi,
         "wind_speed_hub": fleet_speed,
+        **regions.region_columns(streams["regions"], climate.regions, index, wind_slow, cloud_slow,
+                                 haze, climate.cloud_shift, temperature, climate.fleet_curve,
+                                 climate.wind_modulation, density),
     }
     return pd.DataFrame({name: columns[name] for name in COLUMNS})
 

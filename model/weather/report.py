@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import hydro, sky, temperature, wind
+from . import hydro, regions, sky, temperature, wind
 from .files import statistics_path, weather_path
 from .timebase import month_means
 
@@ -53,8 +53,28 @@ def calibration_table(climate, statistics: pd.DataFrame) -> pd.DataFrame:
         *[(f"csp_field FLH x SM {multiple:g} / hours of the year", np.nan,
            "FACTS plants: 0.45-0.55 electric, after storage and dumping losses", np.nan,
            statistics["csp_field_flh_h"] * multiple / len(climate.index)) for multiple in CSP_SOLAR_MULTIPLES],
+        *[row for rc in climate.regions for row in _region_rows(climate, rc, statistics)],
+        ("hydro_yellow_river full-load hours (h)", regions.YELLOW_RIVER_FLH, "assumption",
+         regions.yellow_river_seasonal(climate.index).sum(),
+         statistics["hydro_yellow_river_flh_h"]),
     ]
     return pd.DataFrame([_row(*row) for row in rows])
+
+
+def _region_rows(climate, rc, statistics):
+    key = rc.region.key
+    return [
+        (f"wind_{key} full-load hours (h)", rc.region.wind_flh,
+         "assumption: Gansu 2019 about 1,925 h available (FACTS, derived) with the 2019 fleet",
+         wind.expected_full_load_hours(climate.fleet_curve, rc.wind_scale, climate.wind_modulation,
+                                       climate.expected_density), statistics[f"wind_{key}_flh_h"]),
+        (f"{rc.region.site.name} sunshine hours (h)", rc.region.sunshine_h, "assumption",
+         rc.expected_sunshine_h, None),
+        (f"pv_{key} full-load hours (h)", np.nan, "no target: pvlib chain, not rescaled", np.nan,
+         statistics[f"pv_{key}_flh_h"]),
+        (f"wind_{key} correlation with wind", np.nan, "result: lagged shared synoptic part", np.nan,
+         statistics[f"wind_{key}_correlation"]),
+    ]
 
 
 def _row(name, target, source, expected, achieved) -> dict:

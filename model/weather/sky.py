@@ -64,7 +64,7 @@ from scipy.optimize import brentq
 from scipy.special import ndtr
 
 from .sites import SOLAR_SITE, Site
-from .stochastic import ar1, normal_nodes, two_timescale
+from .stochastic import ar1, normal_nodes, two_timescale_parts
 from .timebase import annual_cosine, day_number, days_in_year, mid_hour, year_phase
 
 HAZE_MEDIAN = 1.5
@@ -157,8 +157,9 @@ def cloud_shift(index: pd.DatetimeIndex) -> np.ndarray:
     return CLOUD_SEASONAL_SHIFT * annual_cosine(year_phase(index), CLOUDIEST_DAY, days_in_year(index))
 
 
-def cloud_latent(rng: np.random.Generator, hours: int) -> np.ndarray:
-    return two_timescale(rng, hours, CLOUD_SLOW_HOURS, CLOUD_FAST_HOURS, CLOUD_SLOW_SHARE)
+def cloud_parts(rng: np.random.Generator, hours: int) -> tuple[np.ndarray, np.ndarray]:
+    """The synoptic and local parts of the cloud latent; other regions share the synoptic one."""
+    return two_timescale_parts(rng, hours, CLOUD_SLOW_HOURS, CLOUD_FAST_HOURS)
 
 
 def cloud_fraction(latent, shift, clear_threshold: float) -> np.ndarray:

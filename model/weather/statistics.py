@@ -6,6 +6,8 @@ Per year (one row of statistics.csv):
     sunshine_h              hours with DNI >= 120 W/m2 (WMO sunshine definition)
     dni_kwh_per_m2, ghi_kwh_per_m2   annual irradiation (kWh/m2)
     wind_pv_correlation     Pearson correlation of the hourly wind and pv columns
+    wind_hexi_correlation, wind_gansu_correlation   Pearson correlation of each region's hourly
+                            wind with Jiuquan's
     temperature_january_c, temperature_july_c   monthly mean air temperature at Jiuquan (C)
     heating_degree_hours_kh sum of max(0, 18 C - T) over 1 Jan-31 Mar and 1 Nov-31 Dec of the
                             calendar year, the heating season's two ends (K h)
@@ -16,9 +18,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .regions import COLUMNS as REGION_COLUMNS
 from .sky import sunshine_hours
 
-FLH_COLUMNS = ("wind", "wind_best_site", "pv", "pv_tracking", "csp_field", "hydro")
+FLH_COLUMNS = ("wind", "wind_best_site", "pv", "pv_tracking", "csp_field", "hydro", *REGION_COLUMNS)
 HEATING_BASE_C = 18.0
 HEATING_MONTHS = (1, 2, 3, 11, 12)
 
@@ -34,6 +37,8 @@ def year_statistics(frame: pd.DataFrame) -> dict:
         "dni_kwh_per_m2": float(frame["dni"].astype(float).sum()) / 1000.0,
         "ghi_kwh_per_m2": float(frame["ghi"].astype(float).sum()) / 1000.0,
         "wind_pv_correlation": float(np.corrcoef(frame["wind"], frame["pv"])[0, 1]),
+        **{f"wind_{r}_correlation": float(np.corrcoef(frame["wind"], frame[f"wind_{r}"])[0, 1])
+           for r in ("hexi", "gansu")},
         "temperature_january_c": float(temperature[month == 1].mean()),
         "temperature_july_c": float(temperature[month == 7].mean()),
         "heating_degree_hours_kh": float((HEATING_BASE_C - temperature[heating]).clip(lower=0.0).sum()),

@@ -30,7 +30,8 @@ import numpy as np
 from scipy.signal import lfilter
 from scipy.special import erfc, ndtri
 
-STREAMS = ("clouds", "wind", "temperature", "hydro", "haze")
+# Appended streams leave the earlier ones, and so the earlier columns, unchanged.
+STREAMS = ("clouds", "wind", "temperature", "hydro", "haze", "regions")
 
 
 def year_streams(base_seed: int, weather_year: int) -> dict[str, np.random.Generator]:
@@ -51,9 +52,35 @@ def ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
 def two_timescale(rng: np.random.Generator, n: int, slow_steps: float, fast_steps: float,
                   slow_share: float) -> np.ndarray:
     """Standard-normal series with a slow (synoptic) and a fast (local) memory."""
-    slow = ar1(rng, n, np.exp(-1.0 / slow_steps))
-    fast = ar1(rng, n, np.exp(-1.0 / fast_steps))
+    slow, fast = two_timescale_parts(rng, n, slow_steps, fast_steps)
+    return combine(slow, fast, slow_share)
+
+
+def two_timescale_parts(rng: np.random.Generator, n: int, slow_steps: float,
+                        fast_steps: float) -> tuple[np.ndarray, np.ndarray]:
+    """The slow and the fast AR(1) series of two_timescale, in the order they are drawn."""
+    return ar1(rng, n, np.exp(-1.0 / slow_steps)), ar1(rng, n, np.exp(-1.0 / fast_steps))
+
+
+def combine(slow, fast, slow_share: float) -> np.ndarray:
     return np.sqrt(slow_share) * slow + np.sqrt(1.0 - slow_share) * fast
+
+
+def lagged(rng: np.random.Generator, series: np.ndarray, lag: int, phi: float) -> np.ndarray:
+    """series[t - lag], the hours before the first continued backwards by the same AR(1).
+
+    A stationary AR(1) is reversible in time, so x[-k] = phi x[-k + 1] + sqrt(1 - phi^2) e is the
+    process run backwards, and the lagged series is still N(0, 1) at every step.
+    """
+    if lag == 0:
+        return series.copy()
+    before = np.empty(lag)
+    previous = series[0]
+    shocks = rng.standard_normal(lag) * np.sqrt(1.0 - phi**2)
+    for k in range(lag):
+        previous = phi * previous + shocks[k]
+        before[k] = previous
+    return np.concatenate([before[::-1], series[:-lag]])
 
 
 def unit_weibull(z: np.ndarray, shape: float) -> np.ndarray:

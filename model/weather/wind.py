@@ -69,7 +69,7 @@ from windpowerlib.power_output import power_curve
 from windpowerlib.wake_losses import reduce_wind_speed
 
 from .sites import WIND_SITE
-from .stochastic import normal_nodes, two_timescale, unit_weibull
+from .stochastic import normal_nodes, two_timescale_parts, unit_weibull
 from .temperature import city_to
 from .timebase import local_hour, monthly_table
 
@@ -137,8 +137,9 @@ def modulation(index: pd.DatetimeIndex) -> np.ndarray:
     return shape / shape.mean()
 
 
-def wind_latent(rng: np.random.Generator, hours: int) -> np.ndarray:
-    return two_timescale(rng, hours, SLOW_HOURS, FAST_HOURS, SLOW_SHARE)
+def wind_parts(rng: np.random.Generator, hours: int) -> tuple[np.ndarray, np.ndarray]:
+    """The synoptic and local parts of the latent speed; other regions share the synoptic one."""
+    return two_timescale_parts(rng, hours, SLOW_HOURS, FAST_HOURS)
 
 
 def hub_speed(latent, scale: float, speed_modulation) -> np.ndarray:
