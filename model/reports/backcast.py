@@ -54,7 +54,7 @@ def backcast_report(folder, lang="zh") -> dict:
     answer = _w(lang, f"{len(table)}个公布数据中{within}个落在区间内（2019、2020年甘肃背景模型，经济调度）。",
                 f"{within} of {len(table)} published figures within their band (the 2019 and 2020 "
                 "Gansu context, economic dispatch).")
-    note = _w(lang, "只调整了假设（见data/README.md），未改动任何公布数据；2020年为样本外检验。",
+    note = _w(lang, "只调整了不确定的假设（调整前后的取值见数据说明），未改动任何公布数据；2020年为样本外检验。",
               "Only assumptions were tuned (data/README.md), no published figure; 2020 is the "
               "out-of-sample check.")
     title = _w(lang, "回测：2019、2020年甘肃背景模型", "Backcast: the 2019 and 2020 Gansu context")
