@@ -110,7 +110,7 @@ def test_2020_differs_from_2019_only_in_what_changed_in_2020():
                if isinstance(new.get(section), dict)
                for unit in set(old.get(section, {})) | set(new.get(section, {}))
                if old.get(section, {}).get(unit) != new.get(section, {}).get(unit)}
-    assert {(s, u) for s, u in changed if s not in ("name", "description")} == {
+    assert {(s, u) for s, u in changed if s not in ("name", "title", "description")} == {
         ("wind", "jiuquan_wind"), ("pv", "jiuquan_pv"), ("pv", "hexi_pv"), ("coal", "changle_1"),
         ("coal", "changle_2"), ("export_lines", "northwest_qinghai_henan"),
         ("corridors", "jiuquan_hexi_third"), ("corridors", "hexi_gansu_third")}
