@@ -426,9 +426,15 @@ def format_summary(s: dict, folder) -> str:
     for line, mwh in s["export_by_line_mwh"].items():
         lines.append(f"  {line:<14}{_fmt_twh(mwh)}  ({s['line_utilisation'][line]:.0%} of rating, "
                      f"at its limit {s['line_hours_at_limit'][line]} h)")
-    price = s["target_price_cny_per_mwh"]
-    lines.append(f"Shortfall       {_fmt_twh(s['shortfall_mwh'])}" +
-                 (f"; target price {price:,.1f} CNY/MWh" if price is not None else ""))
+    price, ceiling = s["target_price_cny_per_mwh"], s.get("target_ceiling_mwh")
+    if price is not None:
+        priced = f"; target price {price:,.1f} CNY/MWh"
+    elif s.get("target_status") in ("out_of_reach", "short") and ceiling is not None:
+        reach = "out of reach in this mode" if s["target_status"] == "out_of_reach" else "short"
+        priced = f"; {reach}: ceiling {ceiling / 1e6:.2f} TWh, no target price (a penalty is not one)"
+    else:
+        priced = ""
+    lines.append(f"Shortfall       {_fmt_twh(s['shortfall_mwh'])}{priced}")
     curt = ", ".join(f"{k} {s['curtailment_rate'][k]:.1%} ({v / 1e6:.2f} TWh)" for k, v in s["curtailment_mwh"].items())
     lines.append(f"Curtailment     {curt or 'none'}")
     gen = ", ".join(f"{k} {v / 1e6:.2f}" for k, v in s["generation_mwh"].items())
