@@ -73,6 +73,12 @@ SOLVER = {
                       "which solved the bundled years in half the time without it, since it barely "
                       "shrinks these LPs (bench/bench_solver.py); on for ipm and pdlp.", kind="choice",
                       choices=("auto", "on", "off")),
+    "plan_method": Param("-", "auto", "How plan mode finds its least-cost plan, the same LP either "
+                         "way: monolithic, the whole LP in one solve (solver.method); benders, a "
+                         "decomposition over the build options, each dispatch solved with the builds "
+                         "fixed, to a proven gap of 1e-7 (model/decomposition.py). auto: benders from "
+                         "4,000 time steps (bench/bench_plan.py), monolithic below.", kind="choice",
+                         choices=("auto", "monolithic", "benders")),
     "model_build": Param("-", "arrays", "How the model reaches HiGHS: arrays, compiled straight from "
                          "the declarations (fast); pyomo, through a Pyomo model and Pyomo's standard-form "
                          "compiler (the reference; `run --pyomo`). Both give the same LP.",
