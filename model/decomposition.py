@@ -61,7 +61,7 @@ from .lp import Solution
 GAP_TOLERANCE = 1e-7  # (UB - LB) / max(1, |UB|): the plan's least cost within 1e-6 of the LP's
 MAX_ITERATIONS = 300
 MERGED_SEGMENTS = 6  # the first y: the plan at this many segments a day (16 s on the year)
-AUTO_STEPS = 4000  # plan_method auto: benders from this many time steps (bench/bench_plan.py)
+MERGED_FROM_HOURS = 168  # shorter runs start from nothing built: their dispatch is as cheap
 INITIAL_RADIUS = 0.05  # the steps' first bound, a share of each build limit (see benders)
 LEVEL_SHARE = 0.3  # Lemarechal et al.'s usual share; 0.5 took as many iterations on a month
 
@@ -270,11 +270,9 @@ def benders(h, lp, start=None, deadline=np.inf, say=None) -> Result:
 
 
 def chosen(lp, ctx) -> bool:
-    """solver.plan_method: benders, or auto on a plan of at least AUTO_STEPS time steps."""
-    method = ctx.values["solver"]["plan_method"]
-    if ctx.mode != "plan" or not lp.blocks("investment") or method == "monolithic":
-        return False
-    return method == "benders" or ctx.n >= AUTO_STEPS
+    """solver.plan_method benders, on a plan that has build options."""
+    return (ctx.values["solver"]["plan_method"] == "benders" and ctx.mode == "plan"
+            and bool(lp.blocks("investment")))
 
 
 @contextmanager
@@ -313,7 +311,8 @@ def solve_plan(h, lp, ctx, run_time: float) -> Solution:
     with solve._restored(h, lp), _build_bounds_kept(h, cols, lower, upper):
         deadline = run_time + float(ctx.values["solver"]["time_limit_s"])
         t = time.process_time()
-        start = merged_start(ctx) if ctx.n >= AUTO_STEPS else None
+        hourly_days = not ctx.aggregated and ctx.n % 24 == 0
+        start = merged_start(ctx) if hourly_days and ctx.n >= MERGED_FROM_HOURS else None
         result = benders(h, lp, start, deadline=deadline, say=progress.stage)
         least_cost_cpu = time.process_time() - t
         if result.gap > GAP_TOLERANCE:

@@ -80,8 +80,18 @@ def test_a_loop_stopped_short_is_an_error_with_its_gap(solve, monkeypatch):
         run(DAYS, write=False, overrides=[("solver.plan_method", "benders")])
 
 
-def test_auto_decides_by_the_number_of_time_steps():
+def test_benders_only_on_request_and_in_plan_mode():
     built = builder.build(scenario.load(DAYS))
-    assert not decomposition.chosen(built.lp, built.ctx)  # 96 steps: monolithic
+    assert not decomposition.chosen(built.lp, built.ctx)  # the default: monolithic
     built.ctx.values["solver"]["plan_method"] = "benders"
     assert decomposition.chosen(built.lp, built.ctx)
+    target = builder.build(scenario.load(DAYS, [("solver.plan_method", "benders")]), "target")
+    assert not decomposition.chosen(target.lp, target.ctx)
+
+
+def test_the_first_plan_is_the_merged_plan_within_the_limits():
+    built = builder.build(scenario.load(DAYS))
+    cols, lower, upper = decomposition.build_columns(built.lp)
+    y = decomposition.merged_start(built.ctx)
+    assert y.shape == cols.shape and np.all(y >= lower - 1e-6) and np.all(y <= upper + 1e-6)
+    assert np.any(y > 1.0)  # it builds something: the battery and condensers of the hourly plan
