@@ -44,6 +44,21 @@ def test_storage_sized_by_hand(solve):
     assert s["checks"]["ok"]
 
 
+def test_a_short_target_has_the_same_shortfall_and_ceiling(solve):
+    """storage_case(250): the line and a full battery carry 200 MWh, 50 short (model/modes.py);
+    the bus prices may differ (model/decomposition.py: energy prices when the target is short)."""
+    out = {}
+    for method in ("monolithic", "benders"):
+        data = storage_case(250)
+        data["solver"] = {"plan_method": method}
+        out[method] = solve(data).summary
+    mono, dec = out["monolithic"], out["benders"]
+    assert dec["checks"]["ok"]
+    for key in ("objective_cny", "shortfall_mwh", "target_ceiling_mwh"):
+        assert dec[key] == pytest.approx(mono[key], rel=1e-6)
+    assert dec["target_status"] == mono["target_status"] == "out_of_reach"
+
+
 @pytest.mark.parametrize("capital, tied", [(5000.0, True), (6000.0, False)])
 def test_ties_as_the_monolithic_plan_reports_them(solve, capital, tied):
     data = tie_case(capital)
