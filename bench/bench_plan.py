@@ -1,8 +1,13 @@
-"""Benchmark: the hourly plan solved cold against a warm start from the merged-hours plan.
+"""Benchmark: the hourly plan solved cold against a warm start from the merged-hours plan, or
+against the decomposition (solver.plan_method benders, model/decomposition.py).
 
     python bench/bench_plan.py [SCENARIO] [--segments 6] [--dispatch ipm|simplex]
-        [--free primal|dual] [--skip-cold]
+        [--free primal|dual] [--skip-cold] [--benders] [--reference OBJECTIVE]
         [--set KEY=VALUE ...]
+
+--benders: the whole plan solve by decomposition (least cost, tie-break, tied options), each
+stage's CPU seconds, its iterations and gap, its builds; against the cold least cost (or
+``--reference``, a monolithic objective measured before, to skip the 6-10 minutes).
 
 Cold: the scenario as it stands (its own solver.method). Warm: the plan at N segments a day
 is solved; its additions are fixed in the hourly LP, whose dispatch is solved (by dual simplex,
@@ -112,6 +117,23 @@ def cold(path, overrides):
     return sol.objective
 
 
+def decomposed(path, overrides):
+    clock = Clock()
+    built = builder.build(scenario.load(path, [*overrides, ("solver.plan_method", "benders")]))
+    h = solve.new_highs(built.ctx.values["solver"])
+    solve.handoff(h, built.lp)
+    sol, _ = solve.solve_loaded(h, built.lp, built.ctx)
+    r = sol.solver
+    print(f"  {'benders, all stages':<34} {clock}  objective {sol.objective:.10g}  "
+          f"{r['benders_iterations']} iterations, gap {r['benders_gap']:.2e}")
+    print(f"  CPU s: least cost {r['least_cost_cpu_s']:.1f}, tie-break {r['tie_break_cpu_s']:.1f}, "
+          f"tied options {r['tied_options_cpu_s']:.1f}; tie-break {sol.tie_break}; "
+          f"tied {sol.tied_options}")
+    print("  additions: " + ", ".join(f"{n} {v.sum():.1f}"
+                                      for n, v in additions(built.lp, sol).items()))
+    return sol.objective
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -120,14 +142,21 @@ def main():
     p.add_argument("--dispatch", choices=("ipm", "simplex"), default="simplex")
     p.add_argument("--free", choices=("primal", "dual"), default="primal")
     p.add_argument("--skip-cold", action="store_true", help="time only the warm start")
+    p.add_argument("--benders", action="store_true", help="the decomposition, not the warm start")
+    p.add_argument("--reference", type=float, help="the monolithic objective, instead of solving it")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = p.parse_args()
     overrides = [(k.strip(), yaml.safe_load(v))
                  for k, v in (item.split("=", 1) for item in args.set)]
     print(args.scenario, *args.set)
-    objective = warm(args.scenario, overrides, args.segments, args.dispatch, args.free)
-    if not args.skip_cold:
+    if args.benders:
+        objective = decomposed(args.scenario, overrides)
+    else:
+        objective = warm(args.scenario, overrides, args.segments, args.dispatch, args.free)
+    reference = args.reference
+    if reference is None and not args.skip_cold:
         reference = cold(args.scenario, overrides)
+    if reference is not None:
         print(f"  relative difference {abs(objective - reference) / abs(reference):.2e}")
 
 

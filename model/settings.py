@@ -73,6 +73,13 @@ SOLVER = {
                       "which solved the bundled years in half the time without it, since it barely "
                       "shrinks these LPs (bench/bench_solver.py); on for ipm and pdlp.", kind="choice",
                       choices=("auto", "on", "off")),
+    "plan_method": Param("-", "monolithic", "How plan mode finds its least-cost plan, the same LP "
+                         "either way: monolithic, the whole LP in one solve (solver.method); benders, "
+                         "a decomposition over the build options, each dispatch solved with the builds "
+                         "fixed, to a proven gap of 1e-7 (model/decomposition.py). monolithic is the "
+                         "default: on the hourly year each dispatch costs a minute of simplex, so "
+                         "benders was slower there (bench/bench_plan.py --benders).", kind="choice",
+                         choices=("monolithic", "benders")),
     "model_build": Param("-", "arrays", "How the model reaches HiGHS: arrays, compiled straight from "
                          "the declarations (fast); pyomo, through a Pyomo model and Pyomo's standard-form "
                          "compiler (the reference; `run --pyomo`). Both give the same LP.",

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import highspy
 import numpy as np
 
-from . import modes, progress
+from . import decomposition, modes, progress
 from .errors import SolveError
 from .lp import LinearProgram, Solution
 
@@ -132,6 +132,8 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
     point, even after a failure."""
     run_time = apply_options(h, ctx.values["solver"])
     t0 = time.perf_counter()
+    if decomposition.chosen(lp, ctx):
+        return decomposition.solve_plan(h, lp, ctx, run_time), time.perf_counter() - t0
     with _restored(h, lp):
         rows = []
         if ctx.mode == "max-export":
@@ -217,13 +219,7 @@ def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> di
     cost alone does not make a tie (a basic option at 0 has one too); a least-cost plan that
     builds the option does. Returns {column: MW or MWh it could build}."""
     c = lp.compiled
-    cand = []
-    for b in lp.blocks("investment"):
-        values, rc = solution.value(b.name), solution.reduced_cost(b.name)
-        for i in range(len(b.units)):
-            if (b.cols[i] >= 0 and values[i] <= 1e-6 * max(1.0, b.ub[i]) and np.isfinite(b.ub[i])
-                    and b.ub[i] > 0 and abs(rc[i]) <= 1e-6 * max(1.0, abs(b.cost[i]))):
-                cand.append((int(b.cols[i]), float(b.ub[i])))
+    cand = tie_candidates(lp, solution)
     if not cand:
         return {}
     cost = np.zeros(c.shape[1])
@@ -239,6 +235,18 @@ def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> di
         x = np.asarray(h.getSolution().col_value)
     # the cost slack alone buys about 1e-9 of the cost: a tie builds a visible share of the limit
     return {j: float(x[j]) for j, ub in cand if x[j] > 1e-4 * ub}
+
+
+def tie_candidates(lp: LinearProgram, solution: Solution) -> list[tuple[int, float]]:
+    """Build options left at 0 with a zero reduced cost: (column, build limit)."""
+    cand = []
+    for b in lp.blocks("investment"):
+        values, rc = solution.value(b.name), solution.reduced_cost(b.name)
+        for i in range(len(b.units)):
+            if (b.cols[i] >= 0 and values[i] <= 1e-6 * max(1.0, b.ub[i]) and np.isfinite(b.ub[i])
+                    and b.ub[i] > 0 and abs(rc[i]) <= 1e-6 * max(1.0, abs(b.cost[i]))):
+                cand.append((int(b.cols[i]), float(b.ub[i])))
+    return cand
 
 
 def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.ndarray:
@@ -296,6 +304,13 @@ def _energy_prices(h: highspy.Highs, lp: LinearProgram, solution: Solution):
     y = B^-T c_B = B^-T (c_B without P) + B^-T (P e_shortfall). The second part is the target's
     term (in an hour whose marginal MWh is exported it is P); the first is the marginal cost of
     energy with the same basis. Read from the optimal basis, before any later stage moves it."""
+    term = penalty_term(h, lp)
+    return None if term is None else solution.row_dual - term
+
+
+def penalty_term(h: highspy.Highs, lp: LinearProgram):
+    """B^-T (P e_shortfall) of _energy_prices, from ``h``'s basis; None when the shortfall is
+    not basic (or the mode has none)."""
     if "System-shortfall" not in lp.vars:
         return None
     col = int(lp.vars["System-shortfall"].cols[0])
@@ -307,8 +322,7 @@ def _energy_prices(h: highspy.Highs, lp: LinearProgram, solution: Solution):
     rhs = np.zeros(len(basic))
     rhs[where[0]] = lp.compiled.c[col]
     status, term = h.getBasisTransposeSolve(rhs)
-    n_row = lp.compiled.shape[0]
-    return solution.row_dual - np.asarray(term)[:n_row]
+    return np.asarray(term)[:lp.compiled.shape[0]]
 
 
 def diagnose(h: highspy.Highs, lp: LinearProgram, status) -> str:
