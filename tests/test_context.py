@@ -177,3 +177,21 @@ def test_backcast_folder_follows_the_output_rules(tmp_path):
     backcast.run(out, overrides=[("time.hours", 48)], report_lang=None)
     assert not (out / "stale.txt").exists() and owned(out)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+@pytest.mark.slow
+def test_default_scenario_is_the_context_year_in_target_mode():
+    """`hexi run` with no scenario solves the calibrated 2019 context, full year, target mode: 28
+    TWh is out of reach, so no target price is shown, and the ceiling (max-export's stages on the
+    same model: all local load served, then the most counted export) stands below the target;
+    counted export and shortfall make up the target."""
+    from model import project
+    from model.pipeline import run
+
+    assert project.default_scenario().resolve() == ROOT / "scenarios" / "gansu_2019.yaml"
+    s = run(project.default_scenario(), write=False).summary
+    assert s["mode"] == "target" and s["hours"] == 8760 and s["checks"]["ok"], s["checks"]["problems"]
+    assert s["target_basis"] == "flow out of jiuquan net of flows in"
+    assert s["target_status"] == "out_of_reach" and s["target_price_cny_per_mwh"] is None
+    assert s["target_counted_mwh"] + s["shortfall_mwh"] == pytest.approx(28e6, rel=1e-9)
+    assert 0.5 * s["target_mwh"] < s["target_ceiling_mwh"] < s["target_mwh"]
