@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SCENARIO ?= scenarios/jiuquan_2019.yaml
+SCENARIO ?= scenarios/gansu_2019.yaml
 
 .PHONY: setup run test lint lock bench weather clean browser
 

@@ -1,7 +1,7 @@
 """Benchmark: how build and solve grow with the hours modelled and with the number of buses.
 
     python bench/bench_scale.py [SCENARIO] [--hours 168 720 2184 4368 8760 17520 26280]
-        [--buses 1 2 4] [--bus-hours 2184] [--repeat 3]
+        [--buses 1 2 4] [--bus-hours 2184] [--context scenarios/gansu_2019.yaml] [--repeat 3]
 
 Hours: the scenario cut to each window. The weather files cover one year (2019), so a window
 past it reads a synthetic weather file written to a temporary folder: the scenario's weather
@@ -9,7 +9,8 @@ year followed by the next ones, each year's 8,760 hours on a continuous clock (a
 last day takes the next year's first: seasons drift by a day a leap year, as good as any
 weather for timing). Buses: the whole system copied onto each of N buses
 (every unit renamed, its `bus` set), joined in a chain by 2,000 MW corridors, a stand-in for a
-several-bus context model. Prints CPU medians of the build (load to compiled arrays) and of the
+several-bus context model; then the real context model (``--context``, three buses) over the same
+window and over its whole year, beside them. Prints CPU medians of the build (load to compiled arrays) and of the
 HiGHS solve (the scenario's settings), and the exponent b of a least-squares fit t = a n^b.
 """
 
@@ -122,6 +123,8 @@ def main():
                    default=[168, 720, 2184, 4368, 8760, 17520, 26280])
     p.add_argument("--buses", type=int, nargs="+", default=[1, 2, 4])
     p.add_argument("--bus-hours", type=int, default=2184, help="window of the bus runs (default a quarter)")
+    p.add_argument("--context", default="scenarios/gansu_2019.yaml",
+                   help="the real several-bus model, timed beside the copies ('' to skip)")
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args()
     path = Path(args.scenario)
@@ -137,6 +140,15 @@ def main():
         rows = [measure(many_buses(path, n, Path(d)), [("time.hours", args.bus_hours)], args.repeat)
                 for n in args.buses]
     table("buses", args.buses, rows)
+    if args.context:
+        context = Path(args.context)
+        n_bus = len(scenario.load(context).values["buses"])
+        hours = sorted({args.bus_hours, YEAR_HOURS})
+        print(f"the context model, {context} ({n_bus} buses):")
+        print(f"  {'hours':>6} {'columns':>9} {'build s':>9} {'solve s':>9}")
+        for h in hours:
+            b, s_, size = measure(context, [("time.hours", h)], args.repeat)
+            print(f"  {h:>6} {size:>9} {b:>9.3f} {s_:>9.3f}")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import meeting_report, pipeline
-from .output import atomic_file
+from .output import atomic_dir
 
 SCENARIOS = {2019: Path("scenarios/gansu_2019.yaml"), 2020: Path("scenarios/gansu_2020.yaml")}
 NEW_ENERGY = ("Wind-p[", "PV-p[", "CSP-p[")
@@ -145,12 +145,14 @@ def table(runs: dict) -> pd.DataFrame:
 
 
 def run(out: Path = Path("results/backcast"), overrides=(), report_lang="zh") -> pd.DataFrame:
-    out = Path(out)
-    runs = {year: pipeline.run(path, mode="dispatch", out=out / path.stem, overrides=overrides)
-            for year, path in SCENARIOS.items()}
-    frame = table(runs)
-    with atomic_file(out / "backcast.csv") as fh:
-        frame.to_csv(fh, index=False, lineterminator="\n")
-    if report_lang:
-        meeting_report.report(out, report_lang)
+    """Solve both years and write the folder whole, as a run is written (model/output.py): a
+    folder the tool did not write is refused before any solve, and ``out`` is replaced only
+    once both years, the table and the page are ready."""
+    with atomic_dir(Path(out), "backcast") as tmp:
+        runs = {year: pipeline.run(path, mode="dispatch", out=tmp / path.stem, overrides=overrides)
+                for year, path in SCENARIOS.items()}
+        frame = table(runs)
+        frame.to_csv(tmp / "backcast.csv", index=False, lineterminator="\n")
+        if report_lang:
+            meeting_report.report(tmp, report_lang)
     return frame

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-DEFAULT_SCENARIO = Path("scenarios/jiuquan_2019.yaml")
+DEFAULT_SCENARIO = Path("scenarios/gansu_2019.yaml")
 _PARTS = ("scenarios", "data/weather")
 
 

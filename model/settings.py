@@ -69,9 +69,16 @@ SOLVER = {
                     choices=("choose", "simplex", "ipm", "pdlp"), structural=True),
     "time_limit_s": Param("s", 3600.0, "Solver time limit.", min=0),
     "threads": Param("-", 0, "HiGHS threads (0: HiGHS decides).", kind="integer", min=0, max=256),
-    "presolve": Param("-", "auto", "HiGHS presolve. auto: off for the simplex methods (choose, simplex), "
-                      "which solved the bundled years in half the time without it, since it barely "
-                      "shrinks these LPs (bench/bench_solver.py); on for ipm and pdlp.", kind="choice",
+    # Measured (CPU s, one thread; least-cost solve + tie-break, which HiGHS runs from the
+    # least-cost basis without presolving; presolve on / off): Jiuquan 2019 1.29 + 0.33 / 0.74-0.93
+    # + 0.68; Jiuquan all levers 5.75 + 1.52 / 5.70 + 1.67; 2019 context 21.4-23.3 + 1.5 / 48.9 +
+    # 1.7; context at 6 segments a day 1.31 + 0.47 / 2.06 + 0.48; context over 2,184 h 1.93 +
+    # 0.21 / 2.54 + 0.20. Presolve removes 17% of the one-bus year's rows and 26% of the
+    # context's (lines before their in-service dates, corridor doubletons). On a one-bus year it
+    # is a tie; on the context it halves the solve. Interior point (plan mode) keeps it too.
+    "presolve": Param("-", "auto", "HiGHS presolve. auto: on for every method; it halves the "
+                      "simplex solve of the context year and ties on the Jiuquan-only year "
+                      "(measured in model/settings.py, bench/bench_solver.py).", kind="choice",
                       choices=("auto", "on", "off")),
     "plan_method": Param("-", "monolithic", "How plan mode finds its least-cost plan, the same LP "
                          "either way: monolithic, the whole LP in one solve (solver.method); benders, "

@@ -72,12 +72,8 @@ def option(h: highspy.Highs, name: str):
 
 
 def presolve(options: dict) -> str:
-    """``solver.presolve``, with auto resolved: presolve barely shrinks these LPs, and the dual
-    simplex solved every bundled year in half the CPU time without it; interior point keeps it
-    (8% faster with it on the plan at 6 segments a day)."""
-    if options["presolve"] != "auto":
-        return options["presolve"]
-    return "off" if options["method"] in ("choose", "simplex") else "on"
+    """``solver.presolve``, with auto resolved: on (the measurements: model/settings.py, SOLVER)."""
+    return "on" if options["presolve"] == "auto" else options["presolve"]
 
 
 def handoff(h: highspy.Highs, lp: LinearProgram):
@@ -153,11 +149,15 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
 
 
 @contextmanager
-def _restored(h: highspy.Highs, lp: LinearProgram):
-    """Whatever a stage adds (rows, costs, another method), ``h`` gets the LP's own back."""
+def _restored(h: highspy.Highs, lp: LinearProgram, basis=False):
+    """Whatever a stage adds (rows, costs, another method), ``h`` gets the LP's own back; with
+    ``basis``, also the basis it had on entry. Deleting a stage's row can leave HiGHS without a
+    valid basis: the ceiling then ran from scratch (27 s CPU on the 2019 context year against 2 s
+    from the least-cost basis), and so would the next sweep point."""
     c = lp.compiled
     n_row = c.shape[0]
     method, strategy = option(h, "solver"), option(h, "simplex_strategy")
+    saved = h.getBasis() if basis else None
     try:
         yield
     finally:
@@ -166,6 +166,8 @@ def _restored(h: highspy.Highs, lp: LinearProgram):
             h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
         _set_cost(h, c.c, c.offset)
         h.setOptionValue("solver", method)
+        if saved is not None and saved.valid and h.getNumRow() == len(saved.row_status):
+            h.setBasis(saved)
 
 
 def _set_cost(h: highspy.Highs, cost: np.ndarray, offset: float):
@@ -203,7 +205,7 @@ def _ceiling(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution):
         return None
     if solution.value("System-shortfall")[0] <= 1e-6 * max(1.0, modes.target_mwh(ctx)):
         return None
-    with _restored(h, lp):
+    with _restored(h, lp, basis=True):
         h.setOptionValue("solver", "simplex")
         # HiGHS's own choice of simplex variant took 0.25 s CPU against 0.56 for the serial dual
         # (its default) on the default year, from the least-cost basis; the tie-break is the
@@ -225,7 +227,7 @@ def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> di
     cost = np.zeros(c.shape[1])
     for j, ub in cand:
         cost[j] = -1.0 / ub
-    with _restored(h, lp):
+    with _restored(h, lp, basis=True):
         h.setOptionValue("solver", "simplex")
         _keep(h, c.c, float(c.c @ solution.x), LEXICOGRAPHIC_TOLERANCE)
         _set_cost(h, cost, 0.0)
@@ -257,7 +259,7 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.nd
         solution.tie_break = "nothing to break: no stores or boilers"
         return solution.x
     c = lp.compiled.c
-    with _restored(h, lp):
+    with _restored(h, lp, basis=True):
         # The slack lets the tie-break trade at most this share of the cost for less drawn (0.3
         # CNY on the default year); tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
         _keep(h, c, float(c @ solution.x), TIE_BREAK_TOLERANCE)

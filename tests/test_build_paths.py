@@ -19,7 +19,7 @@ from model import scenario
 from model.cli import main
 from model.lp import Compiled, LinearProgram, linear
 from model.lp_arrays import Col
-from model.solve import solve
+from model.solve import TIE_BREAK_TOLERANCE, solve
 from tests.conftest import ROOT
 
 SHORT = [("time.hours", 48)]
@@ -76,7 +76,10 @@ def test_the_pyomo_model_solves_through_a_pyomo_solver_to_the_same_objective():
     model = builder.pyomo_model(sc)
     result = pyo.SolverFactory("appsi_highs").solve(model)
     assert str(result.solver.termination_condition) == "optimal"
-    assert pyo.value(model.component("System-cost")) == pytest.approx(ours.objective, rel=1e-9, abs=1e-6)
+    # the reported dispatch (the tie-break's) may cost up to TIE_BREAK_TOLERANCE above the least
+    # cost, which Pyomo's solve reports; 0.08 CNY of 83 million on this day
+    least = pyo.value(model.component("System-cost"))
+    assert least - 1e-6 <= ours.objective <= least + 2 * TIE_BREAK_TOLERANCE * abs(least) + 1e-6
     assert model.component("Bus-balance") is not None and model.component("VRE-p") is not None
 
 

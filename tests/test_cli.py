@@ -183,14 +183,18 @@ def test_sweep_estimates_from_solved_points_only(monkeypatch):
 
 def test_init_copies_the_example_project(tmp_path, monkeypatch, capsys):
     assert main(["init", str(tmp_path / "p")]) == 0
-    assert (tmp_path / "p" / "scenarios" / "jiuquan_2019.yaml").is_file()
+    for name in ("gansu_2019.yaml", "jiuquan_2019.yaml", "levers/hunan_receiving_end.yaml"):
+        assert (tmp_path / "p" / "scenarios" / name).is_file()
     assert len(list((tmp_path / "p" / "data" / "weather").glob("*.parquet"))) == 30
     assert main(["init", str(tmp_path / "p")]) == 2
     assert "not an empty folder" in capsys.readouterr().err
     monkeypatch.chdir(tmp_path)
     from model import project
 
-    assert project.default_scenario() == ROOT / "scenarios" / "jiuquan_2019.yaml"
+    assert project.default_scenario() == ROOT / "scenarios" / "gansu_2019.yaml"
+    monkeypatch.chdir(tmp_path / "p")  # the copy is a project: its own default, which loads
+    assert project.default_scenario().resolve() == (tmp_path / "p" / "scenarios" / "gansu_2019.yaml").resolve()
+    assert main(["validate", str(project.default_scenario())]) == 0
 
 
 def test_a_closed_pipe_is_no_traceback():

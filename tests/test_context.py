@@ -152,3 +152,46 @@ def test_backcast_page_of_the_meeting_report(tmp_path):
     assert "Gansu 2019 wind curtailment" in html and "8.3%" in html and "2,000" in html
     zh = meeting_report.report(tmp_path, "zh")["html"].read_text(encoding="utf-8")
     assert "甘肃2019年弃风率" in zh and "gansu_2019" not in zh  # display names, not ids
+
+
+def test_backcast_folder_follows_the_output_rules(tmp_path):
+    """results/backcast is written as a run folder is: a folder the tool did not write is refused
+    before any solve, with nothing changed; the tool's own is stamped and replaced whole (what an
+    earlier backcast left there goes). Two days of each year keep it quick."""
+    from model.errors import InputError
+    from model.output import MARKER, owned
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("a user's file")
+    with pytest.raises(InputError, match="not written by this tool"):
+        backcast.run(mine, overrides=[("time.hours", 48)], report_lang=None)
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+    out = tmp_path / "backcast"
+    frame = backcast.run(out, overrides=[("time.hours", 48)], report_lang=None)
+    assert owned(out) and (out / MARKER).read_text().split()[2] == "backcast:"
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "backcast.csv", "gansu_2019", "gansu_2020"]
+    assert len(pd.read_csv(out / "backcast.csv")) == len(frame)
+    (out / "stale.txt").write_text("from an earlier backcast")
+    backcast.run(out, overrides=[("time.hours", 48)], report_lang=None)
+    assert not (out / "stale.txt").exists() and owned(out)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+@pytest.mark.slow
+def test_default_scenario_is_the_context_year_in_target_mode():
+    """`hexi run` with no scenario solves the calibrated 2019 context, full year, target mode: 28
+    TWh is out of reach, so no target price is shown, and the ceiling (max-export's stages on the
+    same model: all local load served, then the most counted export) stands below the target;
+    counted export and shortfall make up the target."""
+    from model import project
+    from model.pipeline import run
+
+    assert project.default_scenario().resolve() == ROOT / "scenarios" / "gansu_2019.yaml"
+    s = run(project.default_scenario(), write=False).summary
+    assert s["mode"] == "target" and s["hours"] == 8760 and s["checks"]["ok"], s["checks"]["problems"]
+    assert s["target_basis"] == "flow out of jiuquan net of flows in"
+    assert s["target_status"] == "out_of_reach" and s["target_price_cny_per_mwh"] is None
+    assert s["target_counted_mwh"] + s["shortfall_mwh"] == pytest.approx(28e6, rel=1e-9)
+    assert 0.5 * s["target_mwh"] < s["target_ceiling_mwh"] < s["target_mwh"]

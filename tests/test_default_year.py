@@ -1,4 +1,5 @@
-"""The bundled default scenario over the full year: a few solves, checked for consistency."""
+"""The Jiuquan-only year (scenarios/jiuquan_2019.yaml, the quick view; the default is the Gansu
+context, tests/test_context.py) over the full year: a few solves, checked for consistency."""
 
 import numpy as np
 import pandas as pd

@@ -30,9 +30,9 @@ def test_installed_hexi_runs_the_bundled_default(tmp_path):
     run = subprocess.run([hexi, "run", "--set", "time.hours=48", "--no-report"], cwd=work, env=env,
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
-    summary = json.loads((work / "results" / "jiuquan_2019" / "summary.json").read_text())
+    summary = json.loads((work / "results" / "gansu_2019" / "summary.json").read_text())
     assert summary["checks"]["ok"] and summary["hours"] == 48
     init = subprocess.run([hexi, "init", "project"], cwd=work, env=env, capture_output=True, text=True)
-    assert init.returncode == 0 and (work / "project" / "scenarios" / "jiuquan_2019.yaml").is_file()
+    assert init.returncode == 0 and (work / "project" / "scenarios" / "gansu_2019.yaml").is_file()
     assert subprocess.run([py, "-m", "model", "--version"], cwd=work, env=env, capture_output=True,
                           text=True).stdout.strip().startswith("python -m model ")

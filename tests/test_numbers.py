@@ -9,7 +9,7 @@ import pytest
 from model import scenario
 from model.pipeline import finish, run
 from model.resolve import Resolver
-from tests.conftest import ROOT, base, flat_demand, target_twh
+from tests.conftest import ROOT, base, coal, flat_demand, target_twh
 
 
 def hourly(result, col):
@@ -135,6 +135,33 @@ def test_max_export_never_sheds_heat_for_export(solve):
     assert s["heating_unserved_mwh_th"] == pytest.approx(0, abs=1e-6)
     assert s["export_mwh"] == pytest.approx(80)
     assert s["target_ceiling_mwh"] == pytest.approx(80)
+
+
+def test_ceiling_is_what_max_export_gives_when_the_target_run_sheds_heat(solve):
+    """Target 150 MWh at a 2,000 CNY/MWh penalty, heat valued at only 1,000 CNY/MWh lost: the
+    target run sheds the 20 MWth of heat and counts 100 MWh, but the ceiling serves all local
+    load first: 80 MWh, as max-export gives (a ceiling taken from the target run's own export,
+    or one that skipped max-export's stage 0, would say 100)."""
+    data = heat_case(system={"voll_cny_per_mwh": 1000}, target={"export_twh": target_twh(150, 1)})
+    s = solve(data, mode="target").summary
+    assert s["heating_unserved_mwh_th"] == pytest.approx(20)
+    assert s["target_counted_mwh"] == pytest.approx(100)
+    assert s["target_ceiling_mwh"] == pytest.approx(80)
+    assert solve(data, mode="max-export").summary["target_ceiling_mwh"] == pytest.approx(80)
+
+
+def test_ceiling_is_what_max_export_gives_when_export_costs_more_than_the_penalty(solve):
+    """Wind 40 MW and a 50 MW coal unit at 3,000 CNY/MWh behind a 100 MW line, target 150 MWh at
+    a 2,000 CNY/MWh penalty: the target run leaves coal off (each MWh would cost more than the
+    penalty it saves) and counts 40 MWh; the ceiling runs coal too: 90 MWh, as max-export gives."""
+    data = base(1, mode="target", wind={"w": {"capacity_mw": 40, "availability": 1}},
+                coal={"c": coal(50, 3000)},
+                export_lines={"l": {"capacity_mw": 100, "price_cny_per_mwh": 100}},
+                target={"export_twh": target_twh(150, 1)})
+    s = solve(data).summary
+    assert s["target_counted_mwh"] == pytest.approx(40)
+    assert s["target_ceiling_mwh"] == pytest.approx(90)
+    assert solve(data, mode="max-export").summary["target_ceiling_mwh"] == pytest.approx(90)
 
 
 # ------------------------------------------------------------------ 5. storage machines
