@@ -305,6 +305,8 @@ def _measures_arguments(p):
     p.add_argument("--measures", metavar="FILE", help="measures file (default: the work report's, "
                    "scenarios/measures/work_report_2019.yaml)")
     p.add_argument("--mode", choices=MODES, help="override the scenario's mode")
+    p.add_argument("--weather-years", metavar="YEARS", help="also each contribution's P50 and P90 "
+                   "over these weather years, e.g. 1-10 (the first year's analysis is the table)")
 
 
 def cmd_measures(args):
@@ -315,7 +317,11 @@ def cmd_measures(args):
     overrides = _overrides(args)
     echo = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     folder = output_folder(args.out or Path("results") / f"measures_{plan.spec['name']}")
-    out = measures.run(scenario, plan, overrides, args.mode, echo)
+    if args.weather_years:
+        years = measures.parse_years(args.weather_years)
+        out = measures.across_weather(scenario, plan, years, overrides, args.mode, echo)
+    else:
+        out = measures.run(scenario, plan, overrides, args.mode, echo)
     measures.write(out, plan, folder, None if args.no_report else args.lang)
     print(measures.format_table(out))
     print(f"Results         {folder}/measures.csv, sets.csv, measures.json")

@@ -362,10 +362,13 @@ def in_time(plan: Plan, first_day: dt.date) -> list[bool]:
     ]
 
 
-def run(base_path, plan: Plan, overrides=(), mode=None, echo=None) -> dict:
-    """The whole analysis: the table, the waterfall's chain and what it took."""
+def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=None) -> dict:
+    """The whole analysis: the table, the waterfall's chain and what it took. ``resolvers``:
+    built models to re-solve (another weather year's analysis keeps its models warm)."""
     t0, wall0 = time.process_time(), time.perf_counter()
     a = Analysis(base_path, plan, overrides, mode, echo)
+    if resolvers is not None:
+        a.resolvers = resolvers
     n = len(plan.measures)
     a.sets.scenario(set(range(n)))  # every overlay checked before the first solve
     values = a.sets.scenario(set()).values
@@ -560,8 +563,55 @@ def summary(out: dict, plan: Plan) -> dict:
         "rebuilds": out["rebuilds"],
         "cpu_s": out["cpu_s"],
         "wall_s": out["wall_s"],
-        "weather_years": None,
+        "weather_years": out.get("weather_years"),
     }
+
+
+CONTRIBUTIONS = ("alone", "step", "last_added")
+
+
+def across_weather(base_path, plan: Plan, years, overrides=(), mode=None, echo=None) -> dict:
+    """The analysis in each weather year (``weather_year`` set on the base); the first year's is
+    the main table, which gains each contribution's P50 (median) and P90 (exceeded in 90% of the
+    years: the 10th percentile) over the years, in TWh."""
+    t0, wall0 = time.process_time(), time.perf_counter()
+    resolvers, outs = {}, {}
+    for y in years:
+        outs[y] = run(base_path, plan, [*overrides, ("weather_year", y)], mode, echo, resolvers)
+    shown = ["measure", *(f"{c}_twh" for c in CONTRIBUTIONS)]
+    per_year = pd.concat(
+        [o["table"][shown].assign(weather_year=y) for y, o in outs.items()], ignore_index=True
+    )
+    main = outs[years[0]]
+    table = main["table"]
+    for c in CONTRIBUTIONS:
+        g = per_year.groupby("measure")[f"{c}_twh"]
+        table[f"{c}_p50_twh"] = table["measure"].map(g.median())
+        table[f"{c}_p90_twh"] = table["measure"].map(g.quantile(0.1))
+    main["weather_years"] = list(years)
+    main["per_year"] = per_year
+    main["solves"] = sum(o["solves"] for o in outs.values())
+    main["rebuilds"] = sum(o["rebuilds"] for o in outs.values())
+    main["cpu_s"], main["wall_s"] = time.process_time() - t0, time.perf_counter() - wall0
+    return main
+
+
+def parse_years(text: str) -> list[int]:
+    """``1-5``, ``1,3,7`` or ``2``: weather years, in the order given, each once."""
+    years = []
+    try:
+        for part in str(text).split(","):
+            lo, sep, hi = part.strip().partition("-")
+            years += list(range(int(lo), int(hi) + 1)) if sep else [int(lo)]
+    except ValueError:
+        years = []
+    if not years or min(years) < 1 or len(set(years)) != len(years):
+        raise InputError(
+            "--weather-years",
+            None,
+            f"expected years such as 1-10 or 1,4,7 (each once, from 1), got {text!r}",
+        )
+    return years
 
 
 def write(out: dict, plan: Plan, folder: Path, lang: str | None) -> Path:
@@ -584,6 +634,8 @@ def write(out: dict, plan: Plan, folder: Path, lang: str | None) -> Path:
         (tmp / "measures.json").write_text(
             json.dumps(s, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
         )
+        if "per_year" in out:
+            out["per_year"].to_csv(tmp / "measures_weather.csv", index=False, lineterminator="\n")
         if lang:
             charts.draw(out["table"], s, tmp / "charts" / lang, lang)
     return folder

@@ -204,3 +204,58 @@ def test_validate_knows_measures_files(capsys, monkeypatch):
     monkeypatch.setattr(project, "DEFAULT_SCENARIO", ROOT / "scenarios" / "gansu_2019.yaml")
     assert main(["validate", str(ROOT / measures.BUNDLED), "--set", "time.hours=24"]) == 0
     assert "measures work_report_2019: 13 measures" in capsys.readouterr().out
+
+
+def test_weather_years_give_p50_p90_and_match_a_fresh_run(tmp_path):
+    """Two weather years on the context model: P50 is their mean, P90 the 10th percentile, and the
+    second year's contributions (re-solved on the first year's models) are those of its own run."""
+    gansu = ROOT / "scenarios" / "gansu_2019.yaml"
+    items = [
+        {
+            "id": "more_wind",
+            "overlay": {
+                "wind": {
+                    "jiuquan_wind_phase2": {
+                        "capacity_mw": 1000,
+                        "availability": {
+                            "file": str(ROOT / "data/weather/jiuquan_w{weather_year:02d}.parquet"),
+                            "column": "wind",
+                        },
+                    }
+                }
+            },
+        },
+        {"id": "volume", "overlay": {"export_lines": {"qishao_dc": {"volume_max_twh": 25}}}},
+    ]
+    plan = measures.load(plan_file(tmp_path, items))
+    over = [("time.hours", 24), ("time.start", "2019-04-01")]
+    out = measures.across_weather(gansu, plan, [1, 2], over)
+    per = out["per_year"].pivot(index="measure", columns="weather_year", values="alone_twh")
+    t = out["table"].set_index("measure")
+    for m in ("more_wind", "volume"):
+        a, b = per.loc[m, 1], per.loc[m, 2]
+        assert t.loc[m, "alone_p50_twh"] == pytest.approx((a + b) / 2)
+        assert t.loc[m, "alone_p90_twh"] == pytest.approx(min(a, b) + 0.1 * abs(b - a))
+    fresh = measures.run(gansu, plan, [*over, ("weather_year", 2)])["table"].set_index("measure")
+    assert per.loc["more_wind", 2] == pytest.approx(fresh.loc["more_wind", "alone_twh"], abs=1e-7)
+    assert per.loc["more_wind", 1] != pytest.approx(per.loc["more_wind", 2], abs=1e-6)
+
+
+def test_bad_weather_years_exit_2(tmp_path, capsys):
+    scenario = write_scenario(tmp_path, CASE)
+    code = main(
+        [
+            "measures",
+            str(scenario),
+            "--measures",
+            str(plan_file(tmp_path)),
+            "--weather-years",
+            "3-x",
+            "--out",
+            str(tmp_path / "out"),
+            "-q",
+        ]
+    )
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.startswith("error: --weather-years") and len(err.splitlines()) == 1
+    assert not (tmp_path / "out").exists()

@@ -149,6 +149,13 @@ def measures_table(table: pd.DataFrame, lang: str) -> Table:
             "price",
         ),
     }
+    if "alone_p50_twh" in table:
+        for c, zh, en in (("alone", "单独", "Alone"), ("last_added", "最后加入", "Last added")):
+            for p in ("p50", "p90"):
+                label = qty.header(
+                    _w(lang, f"{zh}{p.upper()}", f"{en} {p.upper()}"), "energy", lang
+                )
+                cols[label] = (table[f"{c}_{p}_twh"] * twh, "energy")
     frame = pd.DataFrame(
         {
             k: [
@@ -200,6 +207,23 @@ def base_note(s: dict, lang: str) -> str:
     )
 
 
+def weather_note(s: dict, lang: str) -> str:
+    years = s.get("weather_years")
+    if not years:
+        return _w(
+            lang,
+            "多气象年P50/P90未计算（--weather-years）。",
+            "P50/P90 across weather years: not computed (--weather-years).",
+        )
+    first = years[0]
+    return _w(
+        lang,
+        f"表中数值为气象年{first}；P50、P90取自{len(years)}个气象年（P90：90%的年份不低于此值）。",
+        f"Figures of weather year {first}; P50 and P90 over {len(years)} weather years "
+        "(P90: reached or beaten in 90% of the years).",
+    )
+
+
 def method_note(s: dict, lang: str) -> str:
     shap = ", ".join(s["flagged"]) or _w(lang, "无", "none")
     return _w(
@@ -209,7 +233,8 @@ def method_note(s: dict, lang: str) -> str:
         f"重建模型{s['rebuilds']}次，其余在原模型上热启动重解；CPU {s['cpu_s']:.0f}秒。"
         "外送按目标口径计（酒泉断面净外送）。"
         "成本为真实系统成本（年化投资、固定运维与运行成本变化），不含目标缺口罚金（罚金不是价格）。"
-        "今年不能全年投运的措施按全年投运计算其作用（投运后一年），不计入今年合计。多气象年P50/P90尚未计算。",
+        "今年不能全年投运的措施按全年投运计算其作用（投运后一年），不计入今年合计。"
+        + weather_note(s, "zh"),
         f"Method: {s['solves']} solves of the base and sets of measures ({s['shapley_solves']} for the "
         f"Shapley values of the measures whose alone and last-added contributions differ by more than "
         f"{s['interaction_share']:.0%}: {shap}; {s['shapley_orders']} sampled orders); {s['rebuilds']} "
@@ -218,7 +243,7 @@ def method_note(s: dict, lang: str) -> str:
         "(annualised capital, fixed O&M and the change of operating cost), never the target's "
         "shortfall penalty (a penalty is not a price). Measures not in service all this year are "
         "solved as if in service all year (a year once running) and left out of this year's total. "
-        "P50/P90 across weather years: not yet computed.",
+        + weather_note(s, "en"),
     )
 
 
