@@ -21,8 +21,9 @@ all year (its effect for the year it could run, on this year's system) and stand
 
 Cost is the real system cost, never the target's shortfall penalty (a penalty is not a price):
 cost per year of i = its annualised capital (capital x r / (1 - (1 + r)^-n), r the scenario's
-plan.discount_rate) + fixed O&M + the change of the operating cost (fuel, O&M, start-ups,
-imports, unserved load) when i is added alone, scaled to a year for a shorter run; per MWh of
+plan.discount_rate) + fixed O&M + the change of the net operating cost (the LP's objective
+without the penalty: fuel, O&M, start-ups, imports, unserved load, less export revenue where the
+mode counts it) when i is added alone, scaled to a year for a shorter run; per MWh of
 added export = that / (alone(i) scaled to a year). Contributions below FLOOR_SHARE of the
 target are taken as none: no cost per MWh, and no interaction test.
 
@@ -267,8 +268,10 @@ def annuity(capital: float, rate: float, years: float) -> float:
 
 
 def system_cost(s: dict) -> float:
-    """Operating cost of a solved set without the shortfall penalty (a penalty is not a price)."""
-    return float(sum(v for k, v in s["cost_cny"].items() if k != "shortfall_penalty"))
+    """The net operating cost of a solved set: the LP's objective (fuel, O&M, start-ups, imports,
+    unserved load and tariffs, less export revenue where the mode counts it) without the
+    shortfall penalty (a penalty is not a price)."""
+    return float(s["objective_cny"] - s["cost_cny"].get("shortfall_penalty", 0.0))
 
 
 # ------------------------------------------------------------------ the analysis
@@ -508,7 +511,7 @@ def _row(
         "jiuquan_curtailment_alone": one["jiuquan_curtailment"],
         "local_use_change_twh": e(one["local_use_mwh"] - base["local_use_mwh"]),
         "annualised_capital_cny_per_yr": fixed,
-        "operating_cost_change_cny_per_yr": operating,
+        "net_operating_cost_change_cny_per_yr": operating,
         "cost_cny_per_yr": per_year,
         "cost_cny_per_mwh_added_export": per_mwh,
         "export_revenue_change_cny_per_yr": (one["export_revenue_cny"] - base["export_revenue_cny"])

@@ -57,6 +57,8 @@ def answer(table: pd.DataFrame, s: dict, lang: str) -> str:
         for _, r in late.iterrows()
     )
     locals_ = sep.join(name(r) for _, r in local.iterrows())
+    idle = now[(now["step_twh"].abs() * twh <= floor) & ~now["measure"].isin(local["measure"])]
+    idles = sep.join(name(r) for _, r in idle.iterrows())
     limit = s["this_year"][f"limit_{lang}"]
     if year >= target - floor:
         head = _w(
@@ -81,6 +83,14 @@ def answer(table: pd.DataFrame, s: dict, lang: str) -> str:
             f"{_e(target - year, lang)} that cannot be closed this year, held by {limit}",
         )
     parts = [head]
+    if idles:
+        parts.append(
+            _w(
+                lang,
+                f"{idles}今年可投运但几乎不增加外送（受上述制约）",
+                f"{idles} can run this year but add almost nothing (held by the same limit)",
+            )
+        )
     if lates:
         parts.append(
             _w(lang, f"{lates}今年不能全年投运", f"{lates} are not in service all this year")
@@ -232,7 +242,7 @@ def method_note(s: dict, lang: str) -> str:
         f"对单独实施与最后加入相差超过{s['interaction_share']:.0%}的措施：{shap}，抽样{s['shapley_orders']}种顺序）；"
         f"重建模型{s['rebuilds']}次，其余在原模型上热启动重解；CPU {s['cpu_s']:.0f}秒。"
         "外送按目标口径计（酒泉断面净外送）。"
-        "成本为真实系统成本（年化投资、固定运维与运行成本变化），不含目标缺口罚金（罚金不是价格）。"
+        "成本为真实系统成本（年化投资、固定运维与扣除外送收入后的运行成本变化），不含目标缺口罚金（罚金不是价格）。"
         "今年不能全年投运的措施按全年投运计算其作用（投运后一年），不计入今年合计。"
         + weather_note(s, "zh"),
         f"Method: {s['solves']} solves of the base and sets of measures ({s['shapley_solves']} for the "
@@ -240,7 +250,7 @@ def method_note(s: dict, lang: str) -> str:
         f"{s['interaction_share']:.0%}: {shap}; {s['shapley_orders']} sampled orders); {s['rebuilds']} "
         f"models built, the other sets re-solved in place from the last basis; CPU {s['cpu_s']:.0f} s. "
         "Export as the target counts it (net flow out of Jiuquan). Cost is the real system cost "
-        "(annualised capital, fixed O&M and the change of operating cost), never the target's "
+        "(annualised capital, fixed O&M and the change of operating cost less export revenue), never the target's "
         "shortfall penalty (a penalty is not a price). Measures not in service all this year are "
         "solved as if in service all year (a year once running) and left out of this year's total. "
         + weather_note(s, "en"),
