@@ -315,7 +315,7 @@ class Analysis:
                 r = self.solved[key]
                 self.echo(
                     f"set {len(self.order)}: {names}: export {r['export_mwh'] / qty.TWH:.4f} TWh, "
-                    f"cost {r['cost_cny'] / 1e8:.3f} 亿元, CPU {r['cpu_s']:.1f} s"
+                    f"cost {qty.value('money', r['cost_cny'], 'zh'):.3f} 亿元, CPU {r['cpu_s']:.1f} s"
                     + ("" if r["reused_model"] else " (built)")
                 )
         return self.solved[key]
