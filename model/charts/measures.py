@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import textwrap
 
-import numpy as np
 import pandas as pd
 
 from .. import quantities as qty
@@ -204,10 +203,10 @@ def supply(table: pd.DataFrame, out, lang: str) -> dict:
             color="#555555",
         )
     ax.set_xlim(0, max(x0, 1e-9) * 1.02 if x0 > 0 else 1)
-    if len(shown):
-        ax.set_ylim(
-            min(0, float(np.nanmin(shown["cost_cny_per_mwh_added_export"]))) * 1.1,
-            float(np.nanmax(shown["cost_cny_per_mwh_added_export"])) * 1.35 + 1,
-        )
+    if len(shown):  # room above the bars for their names
+        prices = shown["cost_cny_per_mwh_added_export"]
+        lo, hi = min(0.0, float(prices.min())), max(0.0, float(prices.max()))
+        span = max(hi - lo, 1.0)
+        ax.set_ylim(lo - 0.05 * span, hi + 0.45 * span)
     paths = style.save(fig, out, "measures_supply")
     return {"name": "measures_supply", "png": paths["png"], "title": word("supply", lang)}

@@ -28,6 +28,24 @@ def _floor(s: dict) -> float:
     return FLOOR_SHARE * s["base"]["target_mwh"]
 
 
+FULLY_USED = 0.01  # Jiuquan curtailment below this: its wind and PV are all but fully used
+
+
+def limit_text(run: dict, lang: str) -> str:
+    """What holds export back in a solved set: where Jiuquan's wind and PV are all but fully used,
+    generation itself (no line or market can send what is not produced); else the run's binding
+    limit (model/meeting_report.py, binding_limit)."""
+    jq = run["jiuquan_curtailment"]
+    if jq is not None and jq < FULLY_USED:
+        return _w(
+            lang,
+            f"酒泉风电光伏几乎全部利用（弃电率{jq:.1%}），缺的是电源，只有新增电源才能明显增加外送",
+            f"generation: Jiuquan's wind and PV are all but fully used ({jq:.1%} curtailed), and "
+            "only new generation adds much export",
+        )
+    return run[f"limit_{lang}"]
+
+
 def answer(table: pd.DataFrame, s: dict, lang: str) -> str:
     """One sentence: this year's total against the gap, the measures that help, those that cannot
     (with the reason), and the limit that holds export back with this year's measures."""
@@ -59,7 +77,7 @@ def answer(table: pd.DataFrame, s: dict, lang: str) -> str:
     locals_ = sep.join(name(r) for _, r in local.iterrows())
     idle = now[(now["step_twh"].abs() * twh <= floor) & ~now["measure"].isin(local["measure"])]
     idles = sep.join(name(r) for _, r in idle.iterrows())
-    limit = s["this_year"][f"limit_{lang}"]
+    limit = limit_text(s["this_year"], lang)
     if year >= target - floor:
         head = _w(
             lang,
