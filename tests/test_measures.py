@@ -90,7 +90,9 @@ def test_cost_is_the_system_cost_not_the_penalty(analysed):
     out, _, _ = analysed
     t = out["table"].set_index("measure")
     annuity = 1.0e6 * 0.06 / (1 - 1.06**-1)  # plan.discount_rate default 0.06, one year
-    assert t.loc["more_wind", "net_operating_cost_change_cny_per_yr"] == pytest.approx(0.0, abs=1e-3)
+    assert t.loc["more_wind", "net_operating_cost_change_cny_per_yr"] == pytest.approx(
+        0.0, abs=1e-3
+    )
     assert t.loc["more_wind", "cost_cny_per_yr"] == pytest.approx(annuity)
     # a year's cost over a year's added export: 200 MW for 8,760 hours
     assert t.loc["more_wind", "cost_cny_per_mwh_added_export"] == pytest.approx(
@@ -156,7 +158,7 @@ def test_cli_writes_table_charts_and_page(tmp_path, capsys):
     page = (out / "report" / "report_en.html").read_text(encoding="utf-8")
     assert "cannot be closed this year" in page
     s = json.loads((out / "measures.json").read_text(encoding="utf-8"))
-    assert s["solves"] == 4
+    assert s["solves"] == 4 and s["segments_per_day"] is None  # hourly: no aggregation to state
 
 
 BAD = [

@@ -287,11 +287,17 @@ def measures_report(folder, lang="zh") -> dict:
     name = (s.get("title") or {}).get(lang) or s["name"]
     text = answer(table, s, lang)
     t, src = measures_table(table, lang), sources_table(table, lang)
+    k = s.get("segments_per_day")
+    merged = _w(
+        lang,
+        f"（每日{k}段时间聚合，快速估算）",
+        f" (merged into {k} segments a day: a fast estimate)",
+    )
     sub = _w(
         lang,
         f"基准情景：{(s['scenario_title'] or {}).get('zh', s['scenario'])}｜{s['hours']:,}小时",
         f"Base scenario: {(s['scenario_title'] or {}).get('en', s['scenario'])} | {s['hours']:,} hours",
-    )
+    ) + (merged if k else "")
 
     def build(charts_dir):
         charts = draw(table, s, charts_dir, lang)
