@@ -298,6 +298,44 @@ def cmd_backcast(args):
     return 0 if frame["within"].all() else 1
 
 
+# ------------------------------------------------------------------ measures
+def _measures_arguments(p):
+    p.add_argument("scenario", nargs="?", default=None,
+                   help=f"base scenario (default: {project.DEFAULT_SCENARIO})")
+    p.add_argument("--measures", metavar="FILE", help="measures file (default: the work report's, "
+                   "scenarios/measures/work_report_2019.yaml)")
+    p.add_argument("--mode", choices=MODES, help="override the scenario's mode")
+    p.add_argument("--weather-years", metavar="YEARS", help="also each contribution's P50 and P90 "
+                   "over these weather years, e.g. 1-10 (the first year's analysis is the table)")
+
+
+def cmd_measures(args):
+    from . import measures
+
+    plan = measures.load(args.measures or project.bundled(measures.BUNDLED))
+    scenario = args.scenario or project.default_scenario()
+    overrides = _overrides(args)
+    echo = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    folder = output_folder(args.out or Path("results") / f"measures_{plan.spec['name']}")
+    if args.weather_years:
+        years = measures.parse_years(args.weather_years)
+        out = measures.across_weather(scenario, plan, years, overrides, args.mode, echo)
+    else:
+        out = measures.run(scenario, plan, overrides, args.mode, echo)
+    measures.write(out, plan, folder, None if args.no_report else args.lang)
+    print(measures.format_table(out))
+    print(f"Results         {folder}/measures.csv, sets.csv, measures.json")
+    if not args.no_report:
+        _report(folder, args.lang)
+    return 0
+
+
+def output_folder(path) -> Path:
+    from . import output
+
+    return output.prepare(Path(path))
+
+
 # ------------------------------------------------------------------ schema, init
 def _schema_arguments(p):
     p.add_argument("--json", action="store_true",
@@ -369,6 +407,9 @@ COMMANDS = (
     Command("backcast", "solve the 2019 and 2020 Gansu context scenarios in dispatch mode against "
             "the published figures (results/backcast/backcast.csv)",
             ("scenario", "out", "report", "quiet"), lambda p: None, cmd_backcast),
+    Command("measures", "what each measure of a measures file adds to export: alone, one after "
+            "another, last added; waterfall, supply curve and report page",
+            ("scenario", "out", "report", "quiet"), _measures_arguments, cmd_measures),
     Command("schema", "print the scenario parameter reference (Markdown, or --json)", (),
             _schema_arguments, cmd_schema),
     Command("export", "write the system for another tool: a PyPSA network (netCDF)",

@@ -257,6 +257,10 @@ def report(folder, lang="zh", hourly_sheet=False) -> dict:
         from .reports.backcast import backcast_report
 
         return backcast_report(folder, lang)
+    if (folder / "measures.csv").exists():
+        from .reports.measures import measures_report
+
+        return measures_report(folder, lang)
     if (folder / "points.parquet").exists():
         return sweep_report(folder, lang)
     if (folder / "summary.json").exists():

@@ -35,6 +35,17 @@ def default_scenario() -> Path:
     return root / DEFAULT_SCENARIO
 
 
+def bundled(path: Path) -> Path:
+    """``path`` in the folder the tool runs in, else the bundled copy of it."""
+    path = Path(path)
+    if path.is_file():
+        return path
+    root = bundled_root()
+    if root is None or not (root / path).is_file():
+        raise InputError(path, None, "file not found, and no bundled copy is installed")
+    return root / path
+
+
 def init(folder) -> Path:
     """Copy the bundled scenarios and weather years into ``folder`` (new or empty)."""
     folder = Path(folder)

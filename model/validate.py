@@ -47,7 +47,20 @@ def _sweep(path, overrides) -> str:
     return f"sweep {sweep.name}: {sweep.design}, {len(sweep.points)} points on {Path(sweep.base).name}"
 
 
+def _measures(path, overrides) -> str:
+    """The measures file, then the default scenario with every measure on (profiles loaded)."""
+    from . import measures, project
+    from .build import prepare
+
+    plan = measures.load(path)
+    base = project.default_scenario()
+    sets = measures.Sets(base, plan, overrides)
+    prepare(sets.scenario(set(range(len(plan.measures)))))
+    return f"measures {plan.spec['name']}: {len(plan.measures)} measures on {Path(base).name}"
+
+
 KINDS = (  # (kind, recognised by, checked by)
+    ("measures", lambda raw: "measures" in raw, _measures),
     ("sweep", lambda raw: "base" in raw and "design" in raw, _sweep),
     ("scenario", lambda raw: True, _scenario),
 )
