@@ -20,9 +20,11 @@ from pathlib import Path
 T_START = time.perf_counter()
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model import build as builder  # noqa: E402
-from model import checks, results, scenario, solve  # noqa: E402
-from model.output import atomic_dir  # noqa: E402
+from model.inputs import scenario  # noqa: E402
+from model.optimisation import build as builder  # noqa: E402
+from model.optimisation import checks, solve  # noqa: E402
+from model.outputs import results  # noqa: E402
+from model.outputs.output import atomic_dir  # noqa: E402
 
 T_IMPORTED = time.perf_counter()
 RUNS = []  # CPU seconds of each HiGHS run of the current solve, in order

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 
-from model.pipeline import run  # noqa: E402
+from model.analyses.pipeline import run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,5 +1,5 @@
 """Benchmark: the hourly plan solved cold against a warm start from the merged-hours plan, or
-against the decomposition (solver.plan_method benders, model/decomposition.py).
+against the decomposition (solver.plan_method benders, model/optimisation/decomposition.py).
 
     python bench/bench_plan.py [SCENARIO] [--segments 6] [--dispatch ipm|simplex]
         [--free primal|dual] [--skip-cold] [--benders] [--reference OBJECTIVE]
@@ -31,8 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from model import build as builder  # noqa: E402
-from model import scenario, solve  # noqa: E402
+from model.inputs import scenario  # noqa: E402
+from model.optimisation import build as builder  # noqa: E402
+from model.optimisation import solve  # noqa: E402
 
 STRATEGY = {"primal": 4, "dual": 1, "simplex": 1}  # HiGHS simplex_strategy
 

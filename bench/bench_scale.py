@@ -29,9 +29,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model import build as builder  # noqa: E402
-from model import scenario, solve  # noqa: E402
 from model.components import FAMILIES  # noqa: E402
+from model.inputs import scenario  # noqa: E402
+from model.optimisation import build as builder  # noqa: E402
+from model.optimisation import solve  # noqa: E402
 
 WEATHER = Path(__file__).resolve().parents[1] / "data" / "weather"
 YEAR_HOURS = 8760

@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import highspy  # noqa: E402
 import yaml  # noqa: E402
 
-from model import build as builder  # noqa: E402
-from model import scenario, solve  # noqa: E402
+from model.inputs import scenario  # noqa: E402
+from model.optimisation import build as builder  # noqa: E402
+from model.optimisation import solve  # noqa: E402
 
 DEFAULT_TRIES = ["presolve=on", "presolve=off", "presolve=off,simplex_strategy=1",
                  "presolve=on,simplex_strategy=1", "presolve=off,simplex_strategy=4"]

@@ -24,10 +24,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model import scenario  # noqa: E402
-from model.pipeline import finish  # noqa: E402
-from model.resolve import Resolver  # noqa: E402
-from model.sweeps import runner  # noqa: E402
+from model.analyses.pipeline import finish  # noqa: E402
+from model.analyses.sweeps import runner  # noqa: E402
+from model.inputs import scenario  # noqa: E402
+from model.optimisation.resolve import Resolver  # noqa: E402
 
 KEY = "wind.jiuquan_wind.capacity_mw"
 

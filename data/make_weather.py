@@ -1,4 +1,4 @@
-"""Generate synthetic weather years of hourly profiles for Jiuquan (model.weather).
+"""Generate synthetic weather years of hourly profiles for Jiuquan (model.inputs.weather).
 
     python data/make_weather.py [--years 30] [--calendar-year 2019] [--out data/weather] [--seed 2019]
 
@@ -21,8 +21,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere, without installing the package
 
-from model.weather import generate, report  # noqa: E402
-from model.weather.statistics import median_wind_year, summarise  # noqa: E402
+from model.inputs.weather import generate, report  # noqa: E402
+from model.inputs.weather.statistics import median_wind_year, summarise  # noqa: E402
 
 
 def parse(argv=None) -> argparse.Namespace:

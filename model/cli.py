@@ -21,10 +21,12 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, progress, project, quantities, yaml_text
-from . import scenario as scenario_mod
+from . import __version__, progress, project
 from .errors import InputError, ResourceError, SolveError
-from .settings import MODES
+from .inputs import scenario as scenario_mod
+from .inputs import yaml_text
+from .inputs.settings import MODES
+from .outputs import quantities
 
 SCHEDULER_TIMEOUT_S = 5
 MAX_LEVELS = 1000  # target levels of one curve: each is a solve
@@ -56,7 +58,7 @@ def _overrides(args):
     """``--overlay`` workbooks first, then ``--set``: the command line's last word wins."""
     pairs = []
     for book in getattr(args, "overlay", None) or ():
-        from .xlsx import overlay
+        from .inputs.xlsx import overlay
 
         pairs += overlay(book)
     return pairs + _parse_set(args.set)
@@ -109,7 +111,7 @@ def _run_arguments(p):
 
 
 def _report(folder, lang):
-    from .meeting_report import report
+    from .outputs.meeting_report import report
 
     _print_report(report(folder, lang))
 
@@ -119,7 +121,7 @@ def _print_report(paths):
 
 
 def cmd_run(args):
-    from .pipeline import run  # heavy imports only when solving
+    from .analyses.pipeline import run  # heavy imports only when solving
 
     overrides = _overrides(args) + ([("solver.model_build", "pyomo")] if args.pyomo else [])
     scenario = args.scenario or project.default_scenario()
@@ -142,7 +144,7 @@ def _validate_arguments(p):
 
 
 def cmd_validate(args):
-    from .validate import validate_files
+    from .inputs.validate import validate_files
 
     return validate_files(args.files, _overrides(args))
 
@@ -157,7 +159,7 @@ def _sweep_arguments(p):
 def cmd_sweep(args):
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers", None, f"expected a whole number >= 1, got {args.workers}")
-    from .sweeps import runner
+    from .analyses.sweeps import runner
 
     overrides = _overrides(args)
     if args.scheduler:
@@ -200,7 +202,7 @@ def _report_arguments(p):
 
 def cmd_report(args):
     _refuse_unchecked(args.folder)
-    from .meeting_report import report
+    from .outputs.meeting_report import report
 
     _print_report(report(args.folder, args.lang, hourly_sheet=args.hourly))
     return 0
@@ -243,7 +245,7 @@ def _compare_arguments(p):
 def cmd_compare(args):
     for folder in [*args.runs, *([args.base] if args.base else [])]:
         _refuse_unchecked(folder)
-    from .reports.compare import compare_report
+    from .outputs.reports.compare import compare_report
 
     _print_report(compare_report(args.runs, args.out or str(Path("results") / "compare"), args.lang,
                                  base=args.base, mixed_periods=args.mixed_periods))
@@ -267,7 +269,8 @@ def cmd_target_curve(args):
     if (args.stop - args.start) / args.step >= MAX_LEVELS:
         raise InputError("--from/--to/--step", "", f"gives more than {MAX_LEVELS} target levels; take a "
                          "larger --step")
-    from . import output, target_curve
+    from .analyses import target_curve
+    from .outputs import output
 
     overrides = _overrides(args)
     name = scenario_mod.load(args.scenario, overrides).name
@@ -288,7 +291,7 @@ def cmd_target_curve(args):
 
 # ------------------------------------------------------------------ backcast
 def cmd_backcast(args):
-    from . import backcast
+    from .analyses import backcast
 
     frame = backcast.run(Path(args.out or "results/backcast"), _overrides(args),
                          None if args.no_report else args.lang)
@@ -310,7 +313,7 @@ def _measures_arguments(p):
 
 
 def cmd_measures(args):
-    from . import measures
+    from .analyses import measures
 
     plan = measures.load(args.measures or project.bundled(measures.BUNDLED))
     scenario = args.scenario or project.default_scenario()
@@ -331,7 +334,7 @@ def cmd_measures(args):
 
 
 def output_folder(path) -> Path:
-    from . import output
+    from .outputs import output
 
     return output.prepare(Path(path))
 
@@ -344,13 +347,13 @@ def _schema_arguments(p):
 
 def cmd_schema(args):
     if args.json:
-        from .json_schema import scenario_schema
+        from .inputs.json_schema import scenario_schema
 
         print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
         return 0
     from .components import FAMILIES
-    from .schema import reference_table
-    from .settings import BUS, SECTIONS, TOP
+    from .inputs.schema import reference_table
+    from .inputs.settings import BUS, SECTIONS, TOP
 
     parts = [reference_table("top level", TOP)]
     parts += [reference_table(name, params) for name, params in SECTIONS.items()]
@@ -367,8 +370,8 @@ def _export_arguments(p):
 
 
 def cmd_export(args):
-    from . import output, pypsa_export
-    from .build import prepare
+    from .optimisation.build import prepare
+    from .outputs import output, pypsa_export
 
     source = Path(args.source)
     path = source / "inputs" / "scenario.yaml" if source.is_dir() else source

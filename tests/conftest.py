@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from model.pipeline import run
+from model.analyses.pipeline import run
 
 ROOT = Path(__file__).resolve().parents[1]
 

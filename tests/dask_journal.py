@@ -14,7 +14,7 @@ worker surely in the middle of a point (the test day solves in 0.1 s).
 import os
 import time
 
-from model.sweeps import store, worker
+from model.analyses.sweeps import store, worker
 
 JOURNAL = os.environ["HEXI_JOURNAL"]
 PAUSE_S = float(os.environ.get("HEXI_JOURNAL_PAUSE_S", 0))

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from model import aggregation
+from model.analyses.pipeline import run
 from model.errors import InputError
-from model.pipeline import run
+from model.inputs import aggregation
 from tests.conftest import ROOT, base, coal, flat_demand, write_scenario
 
 DAY = [0] * 8 + [1] * 8 + [0] * 8  # sun from 08:00 to 16:00
@@ -110,8 +110,8 @@ def test_segments_need_whole_days(tmp_path):
 def test_re_solving_a_merged_model_matches_a_fresh_build(tmp_path):
     """A new capacity keeps the segments, so the built model is re-solved in place; new profiles
     segment differently, so the point is built afresh. Both agree with a fresh build."""
-    from model import scenario
-    from model.resolve import Resolver
+    from model.inputs import scenario
+    from model.optimisation.resolve import Resolver
 
     data = yaml.safe_load((ROOT / "tests" / "scenarios" / "rich_day.yaml").read_text(encoding="utf-8"))
     data["time"]["segments_per_day"] = 6

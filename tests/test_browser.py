@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model import backcast, meeting_report
+from model.analyses import backcast
+from model.analyses.pipeline import run
+from model.analyses.sweeps import runner
 from model.cli import main
-from model.pipeline import run
-from model.sweeps import runner
+from model.outputs import meeting_report
 from tests.browser import CHROMIUM, Browser
 from tests.conftest import ROOT
 from tests.test_sweeps import base_copy, sweep_file

@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import build as builder
-from model import scenario
 from model.cli import main
-from model.lp import Compiled, LinearProgram, linear
-from model.lp_arrays import Col
-from model.solve import TIE_BREAK_TOLERANCE, solve
+from model.inputs import scenario
+from model.optimisation import build as builder
+from model.optimisation.lp import Compiled, LinearProgram, linear
+from model.optimisation.lp_arrays import Col
+from model.optimisation.solve import TIE_BREAK_TOLERANCE, solve
 from tests.conftest import ROOT
 
 SHORT = [("time.hours", 48)]

@@ -12,12 +12,12 @@ from matplotlib import font_manager
 from matplotlib import pyplot as plt
 from matplotlib.text import Text
 
-from model.charts import run_charts, style
-from model.charts.compare import draw_comparison
-from model.charts.run_charts import counted_monthly, draw_run, load_run, typical_week
-from model.charts.sweep_charts import draw_sweep, load_sweep, swings
-from model.pipeline import run
-from model.sweeps import runner
+from model.analyses.pipeline import run
+from model.analyses.sweeps import runner
+from model.plotting import run_charts, style
+from model.plotting.compare import draw_comparison
+from model.plotting.run_charts import counted_monthly, draw_run, load_run, typical_week
+from model.plotting.sweep_charts import draw_sweep, load_sweep, swings
 from tests.conftest import ROOT
 
 RICH = ROOT / "tests" / "scenarios" / "rich_day.yaml"

@@ -7,10 +7,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from model import checks, results, scenario, solve
-from model.build import build
 from model.cli import main
-from model.resolve import Resolver
+from model.inputs import scenario
+from model.optimisation import checks, solve
+from model.optimisation.build import build
+from model.optimisation.resolve import Resolver
+from model.outputs import results
 from tests.conftest import ROOT
 
 RICH = ROOT / "tests" / "scenarios" / "rich_day.yaml"
@@ -40,7 +42,7 @@ def problems(result) -> str:
 def test_a_real_optimum_passes(mode):
     result = check(solved(mode))
     assert result["ok"], result["problems"]
-    # the tie-break stage may spend up to its tolerance of the least cost (model/solve.py)
+    # the tie-break stage may spend up to its tolerance of the least cost (model/optimisation/solve.py)
     assert result["duality_gap_rel"] < 2 * solve.TIE_BREAK_TOLERANCE
     assert result["objective_error_rel"] < 1e-12
     assert result["solver"]["primal_status"] == result["solver"]["dual_status"] == "Feasible"

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from model import cli, progress, yaml_text
+from model import cli, progress
 from model.cli import main
+from model.inputs import yaml_text
 from tests.conftest import ROOT, base, write_scenario
 
 GOOD = base(3, wind={"w": {"capacity_mw": 100, "availability": [0.2, 1.0, 0.5]}},
@@ -90,7 +91,7 @@ def test_json_schema_accepts_every_shipped_scenario(path, capsys):
 
 
 def test_json_schema_rejects_what_the_loader_refuses():
-    from model.json_schema import scenario_schema
+    from model.inputs.json_schema import scenario_schema
 
     v = jsonschema.Draft202012Validator(scenario_schema())
     assert not v.is_valid(dict(GOOD, colour="red"))
@@ -170,7 +171,7 @@ def test_progress_on_a_terminal_only(tmp_path, capsys, monkeypatch):
 
 
 def test_sweep_estimates_from_solved_points_only(monkeypatch):
-    from model.sweeps import runner
+    from model.analyses.sweeps import runner
 
     clock = iter([0.0, 100.0, 110.0, 120.0])  # a slow start-up, then 10 s a point
     monkeypatch.setattr(runner.time, "perf_counter", lambda: next(clock))

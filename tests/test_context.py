@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import backcast, scenario
+from model.analyses import backcast
+from model.inputs import scenario
 from tests.conftest import ROOT, base, coal, flat_demand
 
 
@@ -121,7 +122,7 @@ def test_context_year_accounts_for_its_cut_and_lines():
     """The 2019 context over the full year in dispatch mode, as the backcast runs it: the checks
     pass, the target's measure is the Qishao flow plus the corridors' flow out of Jiuquan less
     what they bring in, and the third circuits carry nothing before 19 December 2019."""
-    from model.pipeline import run
+    from model.analyses.pipeline import run
 
     r = run(ROOT / "scenarios" / "gansu_2019.yaml", mode="dispatch", write=False)
     s, h = r.summary, r.report.hourly
@@ -139,7 +140,7 @@ def test_context_year_accounts_for_its_cut_and_lines():
 
 
 def test_backcast_page_of_the_meeting_report(tmp_path):
-    from model import meeting_report
+    from model.outputs import meeting_report
 
     pd.DataFrame([{"figure": "gansu_2019_wind_curtailment", "published": 0.076, "low": 0.056,
                    "high": 0.096, "model": 0.083, "within": True, "source": "s"},
@@ -159,7 +160,7 @@ def test_backcast_folder_follows_the_output_rules(tmp_path):
     before any solve, with nothing changed; the tool's own is stamped and replaced whole (what an
     earlier backcast left there goes). Two days of each year keep it quick."""
     from model.errors import InputError
-    from model.output import MARKER, owned
+    from model.outputs.output import MARKER, owned
 
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -186,7 +187,7 @@ def test_default_scenario_is_the_context_year_in_target_mode():
     same model: all local load served, then the most counted export) stands below the target;
     counted export and shortfall make up the target."""
     from model import project
-    from model.pipeline import run
+    from model.analyses.pipeline import run
 
     assert project.default_scenario().resolve() == ROOT / "scenarios" / "gansu_2019.yaml"
     s = run(project.default_scenario(), write=False).summary

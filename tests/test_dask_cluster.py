@@ -36,7 +36,7 @@ import pytest
 import yaml
 from dask.distributed import Client
 
-from model.sweeps import runner
+from model.analyses.sweeps import runner
 from tests.conftest import ROOT
 
 RICH = ROOT / "tests" / "scenarios" / "rich_day.yaml"

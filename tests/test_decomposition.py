@@ -1,13 +1,14 @@
-"""Plan mode by Benders decomposition (solver.plan_method benders, model/decomposition.py): the
+"""Plan mode by Benders decomposition (solver.plan_method benders, model/optimisation/decomposition.py): the
 same LP as the monolithic solve, so the same least cost, builds, prices and ties."""
 
 import numpy as np
 import pytest
 
-from model import build as builder
-from model import decomposition, scenario, solve
+from model.analyses.pipeline import run
 from model.errors import SolveError
-from model.pipeline import run
+from model.inputs import scenario
+from model.optimisation import build as builder
+from model.optimisation import decomposition, solve
 from tests.conftest import ROOT
 from tests.test_numbers import tie_case
 from tests.test_plan import PER_MW, storage_case
@@ -45,8 +46,8 @@ def test_storage_sized_by_hand(solve):
 
 
 def test_a_short_target_has_the_same_shortfall_and_ceiling(solve):
-    """storage_case(250): the line and a full battery carry 200 MWh, 50 short (model/modes.py);
-    the bus prices may differ (model/decomposition.py: energy prices when the target is short)."""
+    """storage_case(250): the line and a full battery carry 200 MWh, 50 short (model/optimisation/modes.py);
+    the bus prices may differ (model/optimisation/decomposition.py: energy prices when the target is short)."""
     out = {}
     for method in ("monolithic", "benders"):
         data = storage_case(250)

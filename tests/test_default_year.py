@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.pipeline import run
+from model.analyses.pipeline import run
 from tests.conftest import ROOT
 
 DEFAULT = ROOT / "scenarios" / "jiuquan_2019.yaml"

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import scenario
 from model.cli import main
+from model.inputs import scenario
 from tests.conftest import write_scenario
 from tests.test_bad_input import GOOD, profile_file, run_cli, with_key
 
@@ -222,7 +222,7 @@ def test_a_port_that_answers_but_is_no_scheduler_is_one_line(tmp_path, capsys, m
     """A listening socket that never speaks Dask: one line and exit 1 once the connect times out."""
     import socket
 
-    from model.sweeps import runner
+    from model.analyses.sweeps import runner
     monkeypatch.setattr(runner, "CONNECT_TIMEOUT_S", 1)
     path = sweep_text(tmp_path, "design: grid\nparameters: {wind.w.capacity_mw: [1]}\n")
     with socket.socket() as listener:
@@ -239,7 +239,7 @@ def test_a_port_that_answers_but_is_no_scheduler_is_one_line(tmp_path, capsys, m
 def test_text_in_excel_cells_is_never_a_formula(tmp_path):
     import openpyxl
 
-    from model.reports import tables
+    from model.outputs.reports import tables
     df = pd.DataFrame({"=HYPERLINK(\"http://x\")": ["=1+1", "+SUM(A1)", "@x", "-2", "plain"], "n": range(5)})
     tables.write_workbook(tmp_path / "t.xlsx", [tables.Table("Points", df, {"n": "count"})], "zh")
     cells = [c for row in openpyxl.load_workbook(tmp_path / "t.xlsx")["Points"].iter_rows() for c in row]

@@ -7,11 +7,11 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from model import meeting_report
+from model.analyses.pipeline import run
+from model.analyses.sweeps import runner
 from model.cli import main
-from model.pipeline import run
-from model.reports import run_tables
-from model.sweeps import runner
+from model.outputs import meeting_report
+from model.outputs.reports import run_tables
 from tests.conftest import ROOT
 from tests.test_sweeps import base_copy, sweep_file
 
@@ -246,7 +246,7 @@ def test_summary_carries_title_and_provenance(run_dir):
 
 
 def test_every_bundled_scenario_has_a_title_in_both_languages():
-    from model import scenario
+    from model.inputs import scenario
 
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         title = scenario.load(path).values["title"]
@@ -254,7 +254,7 @@ def test_every_bundled_scenario_has_a_title_in_both_languages():
 
 
 def test_no_display_scale_outside_the_quantities_table():
-    """1e4 and 1e8 (万, 亿) live in model/quantities.py alone."""
+    """1e4 and 1e8 (万, 亿) live in model/outputs/quantities.py alone."""
     for path in (ROOT / "model").rglob("*.py"):
         if path.name in ("quantities.py", "yaml_text.py", "schema.py"):  # the last two: parsing, not display
             continue

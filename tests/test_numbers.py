@@ -6,9 +6,9 @@ Every expected figure is derived by hand in the test's docstring."""
 import numpy as np
 import pytest
 
-from model import scenario
-from model.pipeline import finish, run
-from model.resolve import Resolver
+from model.analyses.pipeline import finish, run
+from model.inputs import scenario
+from model.optimisation.resolve import Resolver
 from tests.conftest import ROOT, base, coal, flat_demand, target_twh
 
 

@@ -10,9 +10,10 @@ import time
 
 import pytest
 
-from model import output, pipeline, results
+from model.analyses import pipeline
+from model.analyses.sweeps.store import Store
 from model.cli import main
-from model.sweeps.store import Store
+from model.outputs import output, results
 from tests.conftest import ROOT, write_scenario
 from tests.test_bad_input import GOOD, with_key
 

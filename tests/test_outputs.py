@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import checks, results
+from model.analyses.pipeline import run
 from model.errors import ResourceError
-from model.pipeline import run
+from model.optimisation import checks
+from model.outputs import results
 from tests.conftest import ROOT, base, coal, flat_demand, write_scenario
 
 REQUIRED_KEYS = {
@@ -77,7 +78,7 @@ def test_checks_catch_a_wrong_solution(written):
     """The self-check is independent of the solver: a perturbed solution must fail it."""
     result, _ = written
     built = result.built
-    from model.solve import solve
+    from model.optimisation.solve import solve
     sol, _ = solve(built.lp, built.ctx)
     assert checks.run_checks(built.lp, sol, results.collect(built, sol))["ok"]
     col = built.lp.vars["VRE-p"].cols[0, 1]  # wind and PV pooled at the bus (curtailment_rule pro_rata)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model import target_curve
+from model.analyses import target_curve
 from tests.conftest import base, target_twh, write_scenario
 
 BATTERY = {"power_mw": 0, "energy_mwh": 0, "charge_efficiency": 1, "discharge_efficiency": 1,
@@ -123,8 +123,8 @@ def test_csp_storage_carries_the_sun_into_the_night(solve):
 def test_additions_in_the_meeting_report(tmp_path):
     import pandas as pd
 
-    from model import meeting_report
-    from model.pipeline import run
+    from model.analyses.pipeline import run
+    from model.outputs import meeting_report
 
     out = tmp_path / "plan"
     run(write_scenario(tmp_path, storage_case(150)), out=out)
@@ -193,8 +193,8 @@ def test_least_cost_plan_builds_for_the_target_not_for_revenue(solve):
 
 @pytest.mark.filterwarnings("error")
 def test_an_unbuilt_store_is_left_out_of_the_storage_chart(tmp_path):
-    from model.charts import run_charts
-    from model.pipeline import run
+    from model.analyses.pipeline import run
+    from model.plotting import run_charts
 
     out = tmp_path / "plan"
     run(write_scenario(tmp_path, storage_case(100)), out=out)  # the line alone carries 100 MWh

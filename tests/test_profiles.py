@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.analyses.pipeline import run
 from model.cli import main
-from model.pipeline import run
 from tests.conftest import base, write_scenario
 
 

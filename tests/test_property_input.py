@@ -21,8 +21,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import scenario
 from model.cli import main
+from model.inputs import scenario
 from tests.conftest import ROOT
 
 HANG_S = 60  # far above any one-day case; reaching it is a hang

@@ -12,14 +12,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from model import scenario, solve
-from model.build import structure_key
+from model.analyses.pipeline import run
+from model.analyses.sweeps import design, runner
+from model.analyses.sweeps.store import Store
 from model.components import FAMILIES
-from model.pipeline import run
-from model.resolve import Resolver
-from model.schema import ProfileRef
-from model.sweeps import design, runner
-from model.sweeps.store import Store
+from model.inputs import scenario
+from model.inputs.schema import ProfileRef
+from model.optimisation import solve
+from model.optimisation.build import structure_key
+from model.optimisation.resolve import Resolver
 from tests.conftest import ROOT
 
 RICH = ROOT / "tests" / "scenarios" / "rich_day.yaml"

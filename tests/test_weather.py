@@ -1,4 +1,4 @@
-"""The weather-year generator (model.weather, data/make_weather.py).
+"""The weather-year generator (model.inputs.weather, data/make_weather.py).
 
 Calibration targets are expectations over weather years, so a few generated years miss them by
 sampling noise. The tolerances below are three standard errors of the mean of the years a test
@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.profiles import ProfileStore
-from model.schema import ProfileRef
-from model.weather import csp, generate, sky, stochastic, wind
-from model.weather.files import compact, statistics_path, weather_path
-from model.weather.statistics import year_statistics
+from model.inputs.profiles import ProfileStore
+from model.inputs.schema import ProfileRef
+from model.inputs.weather import csp, generate, sky, stochastic, wind
+from model.inputs.weather.files import compact, statistics_path, weather_path
+from model.inputs.weather.statistics import year_statistics
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning:pvlib"),
@@ -170,7 +170,7 @@ def test_regions_keep_jiuquan_columns_and_follow_fronts(climate, years):
     """The regions' columns come from a stream appended to STREAMS: Jiuquan's columns are the
     bytes stored in data/weather. Regional wind correlates with Jiuquan's, less with distance,
     and best some hours later (fronts from the west)."""
-    from model.weather import regions
+    from model.inputs.weather import regions
     stored = pd.read_parquet(weather_path(ROOT / "data" / "weather", 1))
     fresh = compact(years[0])
     for column in ("wind", "pv", "hydro", "temperature", "ghi"):

@@ -3,7 +3,7 @@
 Adding a family means adding its module and one line here; nothing else changes.
 """
 
-from ..expansion import Dim
+from ..optimisation.expansion import Dim
 from .corridor import Corridor
 from .csp import CSP
 from .demand import Demand

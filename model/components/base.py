@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..schema import Param
+from ..inputs.schema import Param
 
 BUS = Param("-", "jiuquan", "Bus the unit connects to.", kind="string", structural=True)
 HEAT_SEASON_START = Param("MM-DD", "11-01", "First day of the heating season (assumption: Gansu's "

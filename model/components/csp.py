@@ -9,7 +9,7 @@ field profile phi[t] (field heat output as a fraction of its design output, driv
     CSP-soc[u,t]   in [0, H P / eta s[t]]    heat in store at the end of time step t (MWh_th)
     CSP-heat_balance: soc[t] - (1 - loss)^w soc[t-1] - w (field[t] - p[t] / eta) == 0
 
-w[t] is the hours of the time step (1 unless hours are merged, model/aggregation.py).
+w[t] is the hours of the time step (1 unless hours are merged, model/inputs/aggregation.py).
 
 So electricity never exceeds eta times the heat collected, and it can flow at night from store.
 s[t] is 0 before the in-service date; the year wraps around, as for all storage. The output
@@ -23,9 +23,9 @@ from functools import partial
 
 import numpy as np
 
-from .. import expansion
-from ..lp import linear
-from ..schema import REQUIRED, Param
+from ..inputs.schema import REQUIRED, Param
+from ..optimisation import expansion
+from ..optimisation.lp import linear
 from .base import BUS, IN_SERVICE, Family, stepping
 
 

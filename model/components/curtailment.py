@@ -44,7 +44,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from ..lp import linear
+from ..optimisation.lp import linear
 
 POOLED = ("wind", "pv")  # the families the rule shares curtailment among
 

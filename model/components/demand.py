@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
-from ..schema import REQUIRED, Param
+from ..inputs.schema import REQUIRED, Param
 from .base import BUS, Family
 
 

@@ -31,10 +31,10 @@ from functools import partial
 
 import numpy as np
 
-from .. import expansion
 from ..errors import InputError
-from ..lp import linear
-from ..schema import REQUIRED, Param
+from ..inputs.schema import REQUIRED, Param
+from ..optimisation import expansion
+from ..optimisation.lp import linear
 from .base import BUS, IN_SERVICE, Family, ramp_hours
 
 

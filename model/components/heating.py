@@ -8,7 +8,7 @@ with heat storage, so the heating load can move into windy or valley hours.
     Heating-unserved[u,t] >= 0                            heat not delivered, at the value of lost load
     Heating-heat_balance: soc[t] - (1 - loss)^w soc[t-1] - w (cop p[t] + unserved[t]) == -w h[t]
 
-w[t] is the hours of the time step (1 unless hours are merged, model/aggregation.py).
+w[t] is the hours of the time step (1 unless hours are merged, model/inputs/aggregation.py).
 
 allowed[t] limits the boilers to tariff windows when the scenario names them. Plan mode may add
 boiler capacity (Heating-new_boiler) and heat storage (Heating-new_storage). The tariff only
@@ -22,10 +22,10 @@ from functools import partial
 
 import numpy as np
 
-from .. import expansion
 from ..errors import InputError
-from ..lp import linear
-from ..schema import REQUIRED, Param
+from ..inputs.schema import REQUIRED, Param
+from ..optimisation import expansion
+from ..optimisation.lp import linear
 from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, Family, stepping
 
 

@@ -4,7 +4,7 @@
 
 Provincial power may pass through (a DC line's minimum flow is met by the whole Gansu grid on
 calm nights); it does not count toward the export target, which is measured net of imports by
-default (target.net_of_imports), and max-export never imports to export (model/modes.py).
+default (target.net_of_imports), and max-export never imports to export (model/optimisation/modes.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..schema import REQUIRED, Param
+from ..inputs.schema import REQUIRED, Param
 from .base import BUS, Family
 
 

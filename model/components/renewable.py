@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import expansion
 from ..errors import InputError
-from ..schema import REQUIRED, Param
+from ..inputs.schema import REQUIRED, Param
+from ..optimisation import expansion
 from . import curtailment
 from .base import BUS, Family
 

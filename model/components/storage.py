@@ -5,7 +5,7 @@
     {N}-soc[u,t]       in [0, E * s[t]]        MWh stored at the end of time step t
     {N}-soc_balance:  soc[t] - (1 - loss)^w soc[t-1] - w (eta_in charge[t] - discharge[t] / eta_out) == 0
 
-w[t] is the hours of the time step (1 unless hours are merged, model/aggregation.py).
+w[t] is the hours of the time step (1 unless hours are merged, model/inputs/aggregation.py).
 
     {N}-machines[u,t]: rho charge[t] + discharge[t] <= P_out s[t] (+ s[t] new_power in plan mode)
 
@@ -28,10 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import expansion
 from ..errors import InputError
-from ..lp import linear
-from ..schema import REQUIRED, Param
+from ..inputs.schema import REQUIRED, Param
+from ..optimisation import expansion
+from ..optimisation.lp import linear
 from .base import BUS, IN_SERVICE, Family, stepping
 
 

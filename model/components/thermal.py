@@ -27,7 +27,7 @@ from functools import partial
 
 import numpy as np
 
-from ..schema import REQUIRED, Param
+from ..inputs.schema import REQUIRED, Param
 from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, IN_SERVICE, Family, ramp_hours
 
 # Gansu thermal coal, Nov 2018: about 514 CNY/t (FACTS.md); at 5,500 kcal/kg against 7,000 kcal/kg

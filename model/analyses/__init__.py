@@ -1,0 +1,1 @@
+"""Analyses built on single runs: the run pipeline, sweeps, target curve, backcast, measures."""

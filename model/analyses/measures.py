@@ -1,0 +1,676 @@
+"""The work report's measures: what each one adds to export on the road to the target.
+
+    run.py measures [SCENARIO] [--measures FILE] [--out DIR]
+
+A measures file (scenarios/measures/) lists lever overlays in the planner's order, each with
+its titles, size, in-service date and cost, and their sources. The analysis solves the
+scenario for sets of measures S and reads v(S), Jiuquan's export as the target counts it:
+
+    alone(i)      = v({i}) - v({})
+    step(i)       = v(P_i + {i}) - v(P_i), P_i the measures before i in the waterfall's order:
+                    the listed order, the measures in service for the whole year first
+    last(i)       = v(M) - v(M - {i}), M every measure
+    shapley(i)    = the mean over sampled orders pi of v(B_pi(i) + {i}) - v(B_pi(i)), B the
+                    measures before i in pi; computed only where alone and last-added differ by
+                    more than ``interaction_share`` of the larger of the two (file key)
+
+so that v({}) + sum of steps = v(M) exactly (a telescoping sum). A measure whose in-service date
+falls after the period's first day is not in service this year: it is solved as if in service
+all year (its effect for the year it could run, on this year's system) and stands after the
+"this year" subtotal, v(in-time measures).
+
+Cost is the real system cost, never the target's shortfall penalty (a penalty is not a price):
+cost per year of i = its annualised capital (capital x r / (1 - (1 + r)^-n), r the scenario's
+plan.discount_rate) + fixed O&M + the change of the net operating cost (the LP's objective
+without the penalty: fuel, O&M, start-ups, imports, unserved load, less export revenue where the
+mode counts it) when i is added alone, scaled to a year for a shorter run; per MWh of
+added export = that / (alone(i) scaled to a year). Contributions below FLOOR_SHARE of the
+target are taken as none: no cost per MWh, and no interaction test.
+
+The measures' own units (those the base lacks) belong to the first measure that adds them; a
+measure that changes a base unit's keys is off with the base's values.
+
+Speed: every measure's units are in one model; a measure that is off keeps its units with
+nothing available (``in_service`` after the period, or zero capacity or energy: OFF below), so
+sets of one structure re-solve in place from the previous basis (model/optimisation/resolve.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import json
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import progress
+from ..components import FAMILIES
+from ..errors import Collector, InputError, SolveError
+from ..inputs import scenario
+from ..inputs.schema import REQUIRED, Param, check_section
+from ..optimisation import build as builder
+from ..optimisation.resolve import Resolver
+from ..outputs import output
+from ..outputs import quantities as qty
+from ..outputs.meeting_report import binding_limit
+from . import backcast
+from .pipeline import finish
+
+BUNDLED = Path("scenarios/measures/work_report_2019.yaml")
+NEVER = "2100-01-01"  # the last date a scenario takes: a unit in service from then is off
+# How a measure's own unit is switched off where its family has no in_service date.
+OFF = {
+    "wind": {"capacity_mw": 0.0},
+    "pv": {"capacity_mw": 0.0},
+    "hydro": {"capacity_mw": 0.0},
+    "imports": {"capacity_mw": 0.0},
+    "demand": {"annual_mwh": 0.0},
+    "direct_purchase": {"annual_mwh": 0.0, "min_mw": 0.0},
+    "heating": {"annual_heat_mwh": 0.0, "boiler_mw": 0.0, "storage_mwh_th": 0.0},
+}
+# Contributions below this share of the target are noise for the interaction test and the cost
+# per MWh (0.28 亿千瓦时 on a 280 亿千瓦时 year).
+FLOOR_SHARE = 1e-3
+KEEP_MODELS = 2  # built models kept at once (a year's takes about 0.7 GB)
+
+FILE = {
+    "name": Param(
+        "-", None, "Name of the analysis; results go to results/measures_<name>/.", kind="string"
+    ),
+    "title": Param("-", None, "Titles of the analysis, {zh: ..., en: ...}.", kind="title"),
+    "description": Param("-", "", "Free text.", kind="string"),
+    "interaction_share": Param(
+        "-",
+        0.2,
+        "Shapley values for the measures whose alone and "
+        "last-added contributions differ by more than this share of the "
+        "larger.",
+        min=0,
+        max=1,
+    ),
+    "shapley_orders": Param(
+        "-", 4, "Orders sampled for the Shapley values.", kind="integer", min=1, max=1000
+    ),
+    "seed": Param("-", 2019, "Seed of the sampled orders.", kind="integer", min=0),
+}
+MEASURE = {
+    "id": Param("-", REQUIRED, "Short name (letters, digits, _).", kind="string"),
+    "title": Param("-", None, "{zh: ..., en: ...}", kind="title"),
+    "size": Param("-", None, "What is added, {zh: ..., en: ...}.", kind="title"),
+    "source": Param("-", "", "Where the size comes from, or 'assumption'.", kind="string"),
+    "in_service": Param("date", None, "First day it can run.", kind="date"),
+    "in_service_source": Param(
+        "-", "", "Where the date comes from, or 'assumption'.", kind="string"
+    ),
+    "capital_cost_cny": Param("CNY", None, "Investment; none: not known.", min=0),
+    "fixed_om_cny_per_yr": Param("CNY/yr", 0.0, "Fixed O&M a year.", min=0),
+    "lifetime_years": Param("yr", 25, "Economic lifetime of the investment.", min=1),
+    "cost_source": Param("-", "", "Where the cost comes from, or 'assumption'.", kind="string"),
+    "note": Param("-", None, "What a planner must know (shown in the report).", kind="title"),
+}
+OVERLAY_KEYS = ("levers", "overlay")
+
+
+@dataclass
+class Measure:
+    id: str
+    spec: dict  # checked values of MEASURE
+    raw: dict  # the overlay, merged, profile paths absolute
+    origins: dict
+
+    def title(self, lang):
+        t = self.spec["title"]
+        return t[lang] if t else self.id
+
+
+@dataclass
+class Plan:
+    path: Path
+    spec: dict
+    measures: list
+
+
+def load(path) -> Plan:
+    """Read and check a measures file; every error names the file and the key."""
+    path = Path(path)
+    raw = scenario.read_yaml(path)
+    found = Collector()
+    top = {k: v for k, v in raw.items() if k != "measures"}
+    with found.check():
+        spec = check_section(top, FILE, lambda _: path, "")
+    items = raw.get("measures")
+    if not isinstance(items, list) or not items:
+        found.errors.append(
+            InputError(
+                path,
+                "measures",
+                "expected a list of measures (each a mapping with id, title, levers or overlay)",
+            )
+        )
+        found.raise_any()
+    measures, seen = [], set()
+    for i, item in enumerate(items):
+        key = f"measures[{i}]"
+        with found.check():
+            measures.append(_measure(path, key, item, seen))
+    found.raise_any()
+    if spec["name"] is None:
+        spec["name"] = path.stem
+    output.folder_name(spec["name"], path, "name")
+    return Plan(path.resolve(), spec, measures)
+
+
+def _measure(path: Path, key: str, item, seen: set) -> Measure:
+    if not isinstance(item, dict):
+        raise InputError(
+            path, key, f"expected a mapping with id, title, levers or overlay, got {item!r}"
+        )
+    fields = {k: v for k, v in item.items() if k not in OVERLAY_KEYS}
+    spec = check_section(fields, MEASURE, lambda _: path, key)
+    mid = spec["id"]
+    if not mid or set(mid) - scenario._UNIT_NAME_CHARS:
+        raise InputError(path, f"{key}.id", f"expected letters, digits and _ only, got {mid!r}")
+    if mid in seen:
+        raise InputError(path, f"{key}.id", f"{mid!r} is listed twice")
+    seen.add(mid)
+    levers, inline = item.get("levers", []), item.get("overlay", {})
+    if isinstance(levers, str):
+        levers = [levers]
+    if not isinstance(levers, list) or not all(isinstance(x, str) for x in levers):
+        raise InputError(
+            path, f"{key}.levers", f"expected a lever file or a list of them, got {levers!r}"
+        )
+    if not isinstance(inline, dict):
+        raise InputError(
+            path, f"{key}.overlay", f"expected a mapping of scenario keys, got {inline!r}"
+        )
+    if not levers and not inline:
+        raise InputError(
+            path,
+            key,
+            "expected levers (files) or an overlay (keys): a measure must change something",
+        )
+    raw, origins = {}, {}
+    for lever in levers:
+        more, where = scenario._load_raw(path.parent / lever, (path.resolve(),))
+        raw, origins = scenario._merge(raw, more), {**origins, **where}
+    inline = copy.deepcopy(inline)
+    scenario._absolute_profile_paths(inline, path.parent)
+    scenario._leaves(inline, "", origins, f"{path} ({key}.overlay)")
+    origins.pop("", None)
+    return Measure(mid, spec, scenario._merge(raw, inline), origins)
+
+
+# ------------------------------------------------------------------ scenarios of a set
+class Sets:
+    """The scenario of every set of measures, on one base (and --set overrides)."""
+
+    def __init__(self, base_path, plan: Plan, overrides=()):
+        self.base_path = Path(base_path)
+        self.plan = plan
+        self.overrides = list(overrides)
+        self.base_raw, self.base_origins = scenario._load_raw(self.base_path, ())
+        sections = {f.key: f for f in FAMILIES}
+        self.added = []  # per measure: [(section, unit)] it adds to the base
+        owner = {}
+        for m in plan.measures:
+            mine = []
+            for section, units in m.raw.items():
+                if section in sections and isinstance(units, dict):
+                    for u in units:
+                        if (
+                            u not in (self.base_raw.get(section) or {})
+                            and (section, u) not in owner
+                        ):
+                            owner[(section, u)] = m.id
+                            mine.append((section, u))
+            self.added.append(mine)
+        self._families = sections
+
+    def scenario(self, members) -> scenario.Scenario:
+        """The base with the measures of ``members`` (indices) on and every other one off."""
+        raw, origins = copy.deepcopy(self.base_raw), dict(self.base_origins)
+        for i, m in enumerate(self.plan.measures):
+            if i in members:
+                raw = scenario._merge(raw, copy.deepcopy(m.raw))
+                origins.update(m.origins)
+                continue
+            for section, u in self.added[i]:
+                spec = copy.deepcopy(m.raw[section][u])
+                spec.update(self._off(section, spec))
+                raw.setdefault(section, {})
+                raw[section] = {**(raw[section] or {}), u: spec}
+                origins.update(
+                    {k: v for k, v in m.origins.items() if k.startswith(f"{section}.{u}")}
+                )
+        for key, value, *where in self.overrides:
+            scenario.set_key(raw, key, value, origins, where[0] if where else "--set")
+        sc = scenario.Scenario(path=self.base_path.resolve(), raw=raw, origins=origins)
+        sc.values = scenario.check(sc)
+        return sc
+
+    def _off(self, section: str, spec: dict) -> dict:
+        if "in_service" in self._families[section].params:
+            off = {"in_service": NEVER}
+            if section == "export_lines":
+                off["quota_twh"] = 0.0
+            return off
+        return OFF[section]
+
+
+def annuity(capital: float, rate: float, years: float) -> float:
+    if rate == 0:
+        return capital / years
+    return capital * rate / (1 - (1 + rate) ** -years)
+
+
+def system_cost(s: dict) -> float:
+    """The net operating cost of a solved set: the LP's objective (fuel, O&M, start-ups, imports,
+    unserved load and tariffs, less export revenue where the mode counts it) without the
+    shortfall penalty (a penalty is not a price)."""
+    return float(s["objective_cny"] - s["cost_cny"].get("shortfall_penalty", 0.0))
+
+
+# ------------------------------------------------------------------ the analysis
+class Analysis:
+    def __init__(self, base_path, plan: Plan, overrides=(), mode=None, echo=None):
+        self.sets = Sets(base_path, plan, overrides)
+        self.plan = plan
+        self.mode = mode
+        self.resolvers = {}  # structure key -> Resolver, the most recently used last
+        self.solved = {}  # frozenset of indices -> record
+        self.order = []  # the sets in the order they were solved
+        self.echo = echo
+
+    def _resolver(self, sc) -> Resolver:
+        """One built model a structure (a measure may change a structural key, such as a line's
+        volume limit), the least recently used dropped beyond KEEP_MODELS."""
+        key = builder.structure_key(sc, self.mode)
+        r = self.resolvers.pop(key, None) or Resolver()
+        self.resolvers[key] = r
+        while len(self.resolvers) > KEEP_MODELS:
+            self.resolvers.pop(next(iter(self.resolvers)))
+        return r
+
+    def v(self, members) -> dict:
+        key = frozenset(members)
+        if key not in self.solved:
+            names = "+".join(self.plan.measures[i].id for i in sorted(key)) or "base"
+            progress.stage(f"measures: solving {names}")
+            t0 = time.process_time()
+            sc = self.sets.scenario(key)
+            point = self._resolver(sc).solve(sc, self.mode)
+            result = finish(point.built, point.solution, point.timings, None)
+            s = result.summary
+            if not s["checks"]["ok"]:
+                raise SolveError(
+                    f"the set {names} failed the self-check: " + "; ".join(s["checks"]["problems"])
+                )
+            self.solved[key] = _record(result, key, point.reused, time.process_time() - t0)
+            self.order.append(key)
+            if self.echo:
+                r = self.solved[key]
+                self.echo(
+                    f"set {len(self.order)}: {names}: export {r['export_mwh'] / qty.TWH:.4f} TWh, "
+                    f"cost {qty.value('money', r['cost_cny'], 'zh'):.3f} 亿元, CPU {r['cpu_s']:.1f} s"
+                    + ("" if r["reused_model"] else " (built)")
+                )
+        return self.solved[key]
+
+
+def _record(result, key, reused, cpu_s) -> dict:
+    s = result.summary
+    jq = _jiuquan_curtailment(result)
+    return {
+        "members": sorted(key),
+        "export_mwh": float(s["target_counted_mwh"]),
+        "target_mwh": float(s["target_mwh"]),
+        "shortfall_mwh": float(s["shortfall_mwh"]),
+        "wind_curtailment": s["curtailment_rate"].get("wind", math.nan),
+        "pv_curtailment": s["curtailment_rate"].get("pv", math.nan),
+        "jiuquan_curtailment": jq,
+        "local_use_mwh": float(s["local_demand_mwh"]),
+        "direct_purchase_mwh": float(s["direct_purchase_mwh"]),
+        "heating_mwh": float(s["heating_electricity_mwh"]),
+        "cost_cny": system_cost(s),
+        "export_revenue_cny": float(sum(s["export_revenue_cny"].values())),
+        "reused_model": bool(reused),
+        "cpu_s": cpu_s,
+        "solve_s": float(s["solve_s"]),
+        "hours": s["hours"],
+        "segments_per_day": s["segments_per_day"],
+        "period": s["period"],
+        "scenario": s["scenario"],
+        "title": s["title"],
+        "year_fraction": result.built.ctx.year_fraction,
+        "limit_zh": binding_limit(s, "zh"),
+        "limit_en": binding_limit(s, "en"),
+    }
+
+
+def _jiuquan_curtailment(result) -> float:
+    """Wind and PV curtailed at the Jiuquan bus over what they could produce (backcast's rule)."""
+    try:
+        return backcast.curtailment(result, ("wind", "pv"), "jiuquan")
+    except ZeroDivisionError:
+        return math.nan
+
+
+def in_time(plan: Plan, first_day: dt.date) -> list[bool]:
+    """In service for the whole period: from its first day or before (or no date given)."""
+    return [
+        m.spec["in_service"] is None or m.spec["in_service"] <= first_day for m in plan.measures
+    ]
+
+
+def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=None) -> dict:
+    """The whole analysis: the table, the waterfall's chain and what it took. ``resolvers``:
+    built models to re-solve (another weather year's analysis keeps its models warm)."""
+    t0, wall0 = time.process_time(), time.perf_counter()
+    a = Analysis(base_path, plan, overrides, mode, echo)
+    if resolvers is not None:
+        a.resolvers = resolvers
+    n = len(plan.measures)
+    a.sets.scenario(set(range(n)))  # every overlay checked before the first solve
+    values = a.sets.scenario(set()).values
+    first, rate = values["time"]["start"], values["plan"]["discount_rate"]
+    timely = in_time(plan, first)
+    chain = [i for i in range(n) if timely[i]] + [i for i in range(n) if not timely[i]]
+    base = a.v(set())
+    floor = FLOOR_SHARE * base["target_mwh"]
+    prefix, steps = set(), {}
+    for i in chain:  # waterfall order; each set one measure more than the last: warm re-solves
+        before = a.v(prefix)["export_mwh"]
+        prefix = prefix | {i}
+        steps[i] = a.v(prefix)["export_mwh"] - before
+    every = a.v(set(range(n)))
+    this_year = a.v({i for i in range(n) if timely[i]})
+    last = {i: every["export_mwh"] - a.v(set(range(n)) - {i})["export_mwh"] for i in range(n)}
+    alone = {i: a.v({i})["export_mwh"] - base["export_mwh"] for i in range(n)}
+    share = plan.spec["interaction_share"]
+    flagged = [i for i in range(n) if _differ(alone[i], last[i], share, floor)]
+    shapley, shapley_solves = _shapley(
+        a, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"]
+    )
+    rows = []
+    for pos, i in enumerate(chain):
+        m, one = plan.measures[i], a.v({i})
+        capital = m.spec["capital_cost_cny"]
+        fixed = (
+            math.nan
+            if capital is None
+            else annuity(capital, rate, m.spec["lifetime_years"]) + m.spec["fixed_om_cny_per_yr"]
+        )
+        # a year's cost against a year's export: a shorter run's figures are scaled up to a year
+        year = base["year_fraction"]
+        operating = (one["cost_cny"] - base["cost_cny"]) / year
+        per_year = fixed + operating
+        rows.append(
+            _row(
+                m,
+                i,
+                pos,
+                timely[i],
+                alone[i],
+                steps[i],
+                last[i],
+                shapley.get(i),
+                one,
+                base,
+                fixed,
+                operating,
+                per_year,
+                floor,
+                year,
+            )
+        )
+    table = pd.DataFrame(rows)
+    return {
+        "table": table,
+        "chain": [plan.measures[i].id for i in chain],
+        "base": base,
+        "this_year": this_year,
+        "all": every,
+        "flagged": [plan.measures[i].id for i in flagged],
+        "solves": len(a.solved),
+        "shapley_solves": shapley_solves,
+        "rebuilds": sum(not r["reused_model"] for r in a.solved.values()),
+        "cpu_s": time.process_time() - t0,
+        "wall_s": time.perf_counter() - wall0,
+        "sets": [a.solved[k] for k in a.order],
+        "ids": [m.id for m in plan.measures],
+    }
+
+
+def _differ(alone: float, last: float, share: float, floor: float) -> bool:
+    big = max(abs(alone), abs(last))
+    return big > floor and abs(alone - last) > share * big
+
+
+def _shapley(a: Analysis, flagged, n, orders, seed) -> tuple[dict, int]:
+    """Mean marginal contribution of each flagged measure over ``orders`` sampled orders (all
+    orders when there are no more of them); the number of new solves it took."""
+    if not flagged:
+        return {}, 0
+    before = len(a.solved)
+    if math.factorial(n) <= orders:
+        perms = list(itertools.permutations(range(n)))
+    else:
+        rng = np.random.default_rng(seed)
+        perms = [tuple(rng.permutation(n).tolist()) for _ in range(orders)]
+    out = {}
+    for i in flagged:
+        gains = []
+        for p in perms:
+            ahead = set(p[: p.index(i)])
+            gains.append(a.v(ahead | {i})["export_mwh"] - a.v(ahead)["export_mwh"])
+        out[i] = float(np.mean(gains))
+    return out, len(a.solved) - before
+
+
+def _row(
+    m,
+    i,
+    pos,
+    timely,
+    alone,
+    step,
+    last,
+    shapley,
+    one,
+    base,
+    fixed,
+    operating,
+    per_year,
+    floor,
+    year,
+):
+    per_mwh = per_year / (alone / year) if alone > floor else math.nan
+    e = lambda x: x / qty.TWH  # noqa: E731
+    y = lambda x: qty.value("energy", x, "zh")  # noqa: E731  亿千瓦时
+    return {
+        "measure": m.id,
+        "title_zh": m.title("zh"),
+        "title_en": m.title("en"),
+        "listed": i + 1,
+        "waterfall_position": pos + 1,
+        "in_service": None if m.spec["in_service"] is None else m.spec["in_service"].isoformat(),
+        "in_service_this_year": timely,
+        "alone_twh": e(alone),
+        "step_twh": e(step),
+        "last_added_twh": e(last),
+        "shapley_twh": math.nan if shapley is None else e(shapley),
+        "alone_yi_kwh": y(alone),
+        "step_yi_kwh": y(step),
+        "last_added_yi_kwh": y(last),
+        "shapley_yi_kwh": math.nan if shapley is None else y(shapley),
+        "wind_curtailment_alone": one["wind_curtailment"],
+        "pv_curtailment_alone": one["pv_curtailment"],
+        "jiuquan_curtailment_alone": one["jiuquan_curtailment"],
+        "local_use_change_twh": e(one["local_use_mwh"] - base["local_use_mwh"]),
+        "annualised_capital_cny_per_yr": fixed,
+        "net_operating_cost_change_cny_per_yr": operating,
+        "cost_cny_per_yr": per_year,
+        "cost_cny_per_mwh_added_export": per_mwh,
+        "export_revenue_change_cny_per_yr": (one["export_revenue_cny"] - base["export_revenue_cny"])
+        / year,
+        "size_zh": (m.spec["size"] or {}).get("zh", ""),
+        "size_en": (m.spec["size"] or {}).get("en", ""),
+        "source": m.spec["source"],
+        "in_service_source": m.spec["in_service_source"],
+        "cost_source": m.spec["cost_source"],
+        "note_zh": (m.spec["note"] or {}).get("zh", ""),
+        "note_en": (m.spec["note"] or {}).get("en", ""),
+    }
+
+
+def summary(out: dict, plan: Plan) -> dict:
+    """What the page and the printout need beside the table (JSON-ready)."""
+
+    def brief(r):
+        return {
+            k: r[k]
+            for k in (
+                "export_mwh",
+                "target_mwh",
+                "shortfall_mwh",
+                "cost_cny",
+                "wind_curtailment",
+                "pv_curtailment",
+                "jiuquan_curtailment",
+                "local_use_mwh",
+                "limit_zh",
+                "limit_en",
+            )
+        }
+
+    return {
+        "name": plan.spec["name"],
+        "title": plan.spec["title"],
+        "measures_file": str(plan.path),
+        "scenario": out["base"]["scenario"],
+        "scenario_title": out["base"]["title"],
+        "hours": out["base"]["hours"],
+        "segments_per_day": out["base"]["segments_per_day"],
+        "period": out["base"]["period"],
+        "chain": out["chain"],
+        "base": brief(out["base"]),
+        "this_year": brief(out["this_year"]),
+        "all": brief(out["all"]),
+        "interaction_share": plan.spec["interaction_share"],
+        "shapley_orders": plan.spec["shapley_orders"],
+        "flagged": out["flagged"],
+        "solves": out["solves"],
+        "shapley_solves": out["shapley_solves"],
+        "rebuilds": out["rebuilds"],
+        "cpu_s": out["cpu_s"],
+        "wall_s": out["wall_s"],
+        "weather_years": out.get("weather_years"),
+    }
+
+
+CONTRIBUTIONS = ("alone", "step", "last_added")
+
+
+def across_weather(base_path, plan: Plan, years, overrides=(), mode=None, echo=None) -> dict:
+    """The analysis in each weather year (``weather_year`` set on the base); the first year's is
+    the main table, which gains each contribution's P50 (median) and P90 (exceeded in 90% of the
+    years: the 10th percentile) over the years, in TWh."""
+    t0, wall0 = time.process_time(), time.perf_counter()
+    resolvers, outs = {}, {}
+    for y in years:
+        outs[y] = run(base_path, plan, [*overrides, ("weather_year", y)], mode, echo, resolvers)
+    shown = ["measure", *(f"{c}_twh" for c in CONTRIBUTIONS)]
+    per_year = pd.concat(
+        [o["table"][shown].assign(weather_year=y) for y, o in outs.items()], ignore_index=True
+    )
+    main = outs[years[0]]
+    table = main["table"]
+    for c in CONTRIBUTIONS:
+        g = per_year.groupby("measure")[f"{c}_twh"]
+        table[f"{c}_p50_twh"] = table["measure"].map(g.median())
+        table[f"{c}_p90_twh"] = table["measure"].map(g.quantile(0.1))
+    main["weather_years"] = list(years)
+    main["per_year"] = per_year
+    main["solves"] = sum(o["solves"] for o in outs.values())
+    main["rebuilds"] = sum(o["rebuilds"] for o in outs.values())
+    main["cpu_s"], main["wall_s"] = time.process_time() - t0, time.perf_counter() - wall0
+    return main
+
+
+def parse_years(text: str) -> list[int]:
+    """``1-5``, ``1,3,7`` or ``2``: weather years, in the order given, each once."""
+    years = []
+    try:
+        for part in str(text).split(","):
+            lo, sep, hi = part.strip().partition("-")
+            years += list(range(int(lo), int(hi) + 1)) if sep else [int(lo)]
+    except ValueError:
+        years = []
+    if not years or min(years) < 1 or len(set(years)) != len(years):
+        raise InputError(
+            "--weather-years",
+            None,
+            f"expected years such as 1-10 or 1,4,7 (each once, from 1), got {text!r}",
+        )
+    return years
+
+
+def write(out: dict, plan: Plan, folder: Path, lang: str | None) -> Path:
+    """measures.csv, sets.csv (every set solved), measures.json and the charts, atomically."""
+    from ..plotting import measures as charts
+
+    s = summary(out, plan)
+    sets = pd.DataFrame(
+        [
+            {
+                **{k: v for k, v in r.items() if k not in ("title", "period")},
+                "members": "+".join(out["ids"][i] for i in r["members"]) or "base",
+            }
+            for r in out["sets"]
+        ]
+    )
+    with output.atomic_dir(folder, "measures") as tmp:
+        out["table"].to_csv(tmp / "measures.csv", index=False, lineterminator="\n")
+        sets.to_csv(tmp / "sets.csv", index=False, lineterminator="\n")
+        (tmp / "measures.json").write_text(
+            json.dumps(s, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+        )
+        if "per_year" in out:
+            out["per_year"].to_csv(tmp / "measures_weather.csv", index=False, lineterminator="\n")
+        if lang:
+            charts.draw(out["table"], s, tmp / "charts" / lang, lang)
+    return folder
+
+
+def format_table(out: dict) -> str:
+    t = out["table"]
+    cols = [
+        "measure",
+        "in_service_this_year",
+        "alone_yi_kwh",
+        "step_yi_kwh",
+        "last_added_yi_kwh",
+        "shapley_yi_kwh",
+        "local_use_change_twh",
+        "cost_cny_per_mwh_added_export",
+    ]
+    b, y, a = out["base"], out["this_year"], out["all"]
+    head = (
+        f"base {qty.value('energy', b['export_mwh'], 'zh'):.1f} 亿千瓦时; this year's measures "
+        f"{qty.value('energy', y['export_mwh'], 'zh'):.1f}; every measure "
+        f"{qty.value('energy', a['export_mwh'], 'zh'):.1f}; target "
+        f"{qty.value('energy', b['target_mwh'], 'zh'):.1f}"
+    )
+    tail = (
+        f"{out['solves']} solves ({out['shapley_solves']} for the Shapley values of "
+        f"{', '.join(out['flagged']) or 'none'}; {out['rebuilds']} builds), CPU "
+        f"{out['cpu_s']:.1f} s, wall {out['wall_s']:.1f} s"
+    )
+    return "\n".join([head, t[cols].to_string(index=False, float_format="{:.2f}".format), tail])

@@ -1,0 +1,1 @@
+"""Inputs: scenario files and their declarations, profiles, weather years, validation."""

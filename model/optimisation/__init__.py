@@ -1,0 +1,1 @@
+"""Optimisation: the LP from the families' declarations, its modes, the HiGHS solve and the self-check."""

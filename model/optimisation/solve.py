@@ -1,0 +1,345 @@
+"""Hand the compiled LP to HiGHS as arrays, solve it in the scenario's mode, read values and duals."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from contextlib import contextmanager
+
+import highspy
+import numpy as np
+
+from .. import progress
+from ..errors import SolveError
+from . import decomposition, modes
+from .lp import LinearProgram, Solution
+
+# Relative slack on the stage-1 optimum in max-export: enough for HiGHS's tolerances, small
+# enough that stage 2 cannot buy cost savings with export (3e-2 MWh on a 30 TWh year).
+LEXICOGRAPHIC_TOLERANCE = 1e-9
+TIE_BREAK_TOLERANCE = 1e-9
+
+
+@contextmanager
+def _stdout_silenced():
+    """HiGHS prints its banner from C++ on construction, before any option can switch it off."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs(options: dict, log=False) -> highspy.Highs:
+    with _stdout_silenced():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(log))
+    progress.attach(h, log)
+    apply_options(h, options)
+    return h
+
+
+_scheduler_threads = None  # the thread count HiGHS's process-wide scheduler was last set up for
+
+
+def apply_options(h: highspy.Highs, options: dict) -> float:
+    """Give ``h`` a point's solver settings, before each solve: a re-solved sweep point must not
+    run under the settings of the point before it. Returns HiGHS's run time at the start."""
+    global _scheduler_threads
+    h.setOptionValue("solver", options["method"])
+    h.setOptionValue("presolve", presolve(options))
+    # HiGHS measures time_limit against the object's run time summed over all its runs, so a
+    # model re-solved many times would hit a limit meant for one solve: the budget starts now.
+    start = h.getRunTime()
+    h.setOptionValue("time_limit", start + float(options["time_limit_s"]))
+    threads = int(options["threads"])
+    h.setOptionValue("threads", threads)
+    # The scheduler is global to the process and refuses a run whose count differs from its own.
+    if threads != _scheduler_threads:
+        highspy.Highs.resetGlobalScheduler(True)
+        _scheduler_threads = threads
+    return start
+
+
+def option(h: highspy.Highs, name: str):
+    """An option's value (highspy returns (status, value) pairs)."""
+    value = h.getOptionValue(name)
+    return value[1] if isinstance(value, tuple) else value
+
+
+def presolve(options: dict) -> str:
+    """``solver.presolve``, with auto resolved: on (the measurements: model/inputs/settings.py, SOLVER)."""
+    return "on" if options["presolve"] == "auto" else options["presolve"]
+
+
+def handoff(h: highspy.Highs, lp: LinearProgram):
+    c = lp.compiled
+    hl = highspy.HighsLp()
+    n_row, n_col = c.shape
+    hl.num_col_, hl.num_row_ = n_col, n_row
+    hl.col_cost_, hl.offset_ = c.c, c.offset
+    hl.col_lower_, hl.col_upper_ = c.col_lower, c.col_upper
+    hl.row_lower_, hl.row_upper_ = c.row_lower, c.row_upper
+    hl.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    hl.a_matrix_.num_col_, hl.a_matrix_.num_row_ = n_col, n_row
+    hl.a_matrix_.start_ = c.A.indptr.astype(np.int32)
+    hl.a_matrix_.index_ = c.A.indices.astype(np.int32)
+    hl.a_matrix_.value_ = c.A.data
+    h.passModel(hl)
+    lp.sent = c.numbers()
+
+
+def push_numbers(h: highspy.Highs, lp: LinearProgram):
+    """Send the bounds, costs and right-hand sides that changed since ``lp`` was handed to ``h``
+    (or last pushed); HiGHS keeps its basis, so the next run starts warm. Sending every entry
+    of a year costs half a warm solve; a sweep point changes a few blocks."""
+    c, sent = lp.compiled, lp.sent
+    cols = np.flatnonzero((c.col_lower != sent["col_lower"]) | (c.col_upper != sent["col_upper"]))
+    h.changeColsBounds(cols.size, cols.astype(np.int32), c.col_lower[cols], c.col_upper[cols])
+    cols = np.flatnonzero(c.c != sent["c"])
+    h.changeColsCost(cols.size, cols.astype(np.int32), c.c[cols])
+    rows = np.flatnonzero((c.row_lower != sent["row_lower"]) | (c.row_upper != sent["row_upper"]))
+    h.changeRowsBounds(rows.size, rows.astype(np.int32), c.row_lower[rows], c.row_upper[rows])
+    h.changeObjectiveOffset(c.offset)
+    lp.sent = c.numbers()
+
+
+def _run(h: highspy.Highs, lp: LinearProgram, stage: str):
+    h.run()
+    status = h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise SolveError(f"HiGHS stopped {stage}with status '{h.modelStatusToString(status)}'. "
+                         + diagnose(h, lp, status))
+
+
+def solve(lp: LinearProgram, ctx, log=False) -> tuple[Solution, float]:
+    """Solve in ``ctx.mode``; returns the solution and the solver's own time in seconds."""
+    h = new_highs(ctx.values["solver"], log)
+    handoff(h, lp)
+    return solve_loaded(h, lp, ctx)
+
+
+def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, float]:
+    """Solve an LP already handed to ``h``; ``h`` is left as it was handed over, for the next
+    point, even after a failure."""
+    run_time = apply_options(h, ctx.values["solver"])
+    t0 = time.perf_counter()
+    if decomposition.chosen(lp, ctx):
+        return decomposition.solve_plan(h, lp, ctx, run_time), time.perf_counter() - t0
+    with _restored(h, lp):
+        rows = []
+        if ctx.mode == "max-export":
+            rows, _ = _max_export_stages(h, lp, ctx)
+            _set_cost(h, lp.compiled.c, lp.compiled.offset)
+            _run(h, lp, "in stage 2 of max-export (least cost) ")
+        else:
+            _run(h, lp, "")
+        solution = read_solution(h, lp, run_time, rows)
+        solution.energy_row_dual = None if rows else _energy_prices(h, lp, solution)
+        solution.x = _tie_break(h, lp, solution)  # within max-export's stages, which it keeps
+        # what the reported dispatch costs: at most TIE_BREAK_TOLERANCE above the least cost
+        solution.objective = float(lp.compiled.c @ solution.x) + lp.compiled.offset
+    solution.tied_options = _tied_options(h, lp, solution) if ctx.mode == "plan" else None
+    solution.ceiling_mwh = _ceiling(h, lp, ctx, solution)
+    return solution, time.perf_counter() - t0
+
+
+@contextmanager
+def _restored(h: highspy.Highs, lp: LinearProgram, basis=False):
+    """Whatever a stage adds (rows, costs, another method), ``h`` gets the LP's own back; with
+    ``basis``, also the basis it had on entry. Deleting a stage's row can leave HiGHS without a
+    valid basis: the ceiling then ran from scratch (27 s CPU on the 2019 context year against 2 s
+    from the least-cost basis), and so would the next sweep point."""
+    c = lp.compiled
+    n_row = c.shape[0]
+    method, strategy = option(h, "solver"), option(h, "simplex_strategy")
+    saved = h.getBasis() if basis else None
+    try:
+        yield
+    finally:
+        h.setOptionValue("simplex_strategy", strategy)
+        if h.getNumRow() > n_row:
+            h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
+        _set_cost(h, c.c, c.offset)
+        h.setOptionValue("solver", method)
+        if saved is not None and saved.valid and h.getNumRow() == len(saved.row_status):
+            h.setBasis(saved)
+
+
+def _set_cost(h: highspy.Highs, cost: np.ndarray, offset: float):
+    n = len(cost)
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    h.changeObjectiveOffset(offset)
+
+
+def _keep(h: highspy.Highs, cost: np.ndarray, z: float, tolerance: float) -> tuple:
+    """Add the row cost x <= z (within ``tolerance`` of it), so later stages keep this optimum;
+    returns it as (cols, coefs, upper)."""
+    nz = np.flatnonzero(cost).astype(np.int32)
+    upper = z + tolerance * max(1.0, abs(z))
+    h.addRow(-highspy.kHighsInf, upper, len(nz), nz, cost[nz])
+    return nz, cost[nz], upper
+
+
+def _max_export_stages(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[list, float]:
+    """Run max-export's stages before the least-cost one (modes.max_export_stages), each optimum
+    kept by an added row. Returns those rows and the ceiling in the target's measure (MWh)."""
+    rows, z = [], 0.0
+    for label, cost in modes.max_export_stages(lp, ctx):
+        _set_cost(h, cost, 0.0)  # the offset would sit in HiGHS's objective, not in the row's body
+        _run(h, lp, f"in {label} ")
+        z = h.getInfo().objective_function_value
+        if np.any(cost):
+            rows.append(_keep(h, cost, z, LEXICOGRAPHIC_TOLERANCE))
+    return rows, -z
+
+
+def _ceiling(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution):
+    """When a target or plan run falls short: the most it could export as the target counts it,
+    serving all local load, at any cost (max-export's stages on the same model); else None."""
+    if "System-shortfall" not in lp.vars:
+        return None
+    if solution.value("System-shortfall")[0] <= 1e-6 * max(1.0, modes.target_mwh(ctx)):
+        return None
+    with _restored(h, lp, basis=True):
+        h.setOptionValue("solver", "simplex")
+        # HiGHS's own choice of simplex variant took 0.25 s CPU against 0.56 for the serial dual
+        # (its default) on the default year, from the least-cost basis; the tie-break is the
+        # other way round (1.0 against 0.65 s), so it keeps the default.
+        h.setOptionValue("simplex_strategy", 0)
+        return _max_export_stages(h, lp, ctx)[1]
+
+
+def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> dict:
+    """Unbuilt build options that a least-cost plan could build instead: each candidate (left at 0
+    with a zero reduced cost) is tried in one LP that builds as much of them as it can, each as a
+    share of its limit, at the least cost (kept within LEXICOGRAPHIC_TOLERANCE). A zero reduced
+    cost alone does not make a tie (a basic option at 0 has one too); a least-cost plan that
+    builds the option does. Returns {column: MW or MWh it could build}."""
+    c = lp.compiled
+    cand = tie_candidates(lp, solution)
+    if not cand:
+        return {}
+    cost = np.zeros(c.shape[1])
+    for j, ub in cand:
+        cost[j] = -1.0 / ub
+    with _restored(h, lp, basis=True):
+        h.setOptionValue("solver", "simplex")
+        _keep(h, c.c, float(c.c @ solution.x), LEXICOGRAPHIC_TOLERANCE)
+        _set_cost(h, cost, 0.0)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return {}
+        x = np.asarray(h.getSolution().col_value)
+    # the cost slack alone buys about 1e-9 of the cost: a tie builds a visible share of the limit
+    return {j: float(x[j]) for j, ub in cand if x[j] > 1e-4 * ub}
+
+
+def tie_candidates(lp: LinearProgram, solution: Solution) -> list[tuple[int, float]]:
+    """Build options left at 0 with a zero reduced cost: (column, build limit)."""
+    cand = []
+    for b in lp.blocks("investment"):
+        values, rc = solution.value(b.name), solution.reduced_cost(b.name)
+        for i in range(len(b.units)):
+            if (b.cols[i] >= 0 and values[i] <= 1e-6 * max(1.0, b.ub[i]) and np.isfinite(b.ub[i])
+                    and b.ub[i] > 0 and abs(rc[i]) <= 1e-6 * max(1.0, abs(b.cost[i]))):
+                cand.append((int(b.cols[i]), float(b.ub[i])))
+    return cand
+
+
+def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.ndarray:
+    """The primal of the tie-break stage (modes.TIE_BREAK_ROLES): the least-cost optimum that draws
+    the least into stores and boilers. Simplex from the optimal basis; duals are kept from before."""
+    cost = modes.tie_break_cost(lp)
+    if not np.any(cost):
+        solution.tie_break = "nothing to break: no stores or boilers"
+        return solution.x
+    c = lp.compiled.c
+    with _restored(h, lp, basis=True):
+        # The slack lets the tie-break trade at most this share of the cost for less drawn (0.3
+        # CNY on the default year); tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
+        _keep(h, c, float(c @ solution.x), TIE_BREAK_TOLERANCE)
+        h.setOptionValue("solver", "simplex")
+        _set_cost(h, cost, 0.0)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            solution.tie_break = "optimal"
+            return np.asarray(h.getSolution().col_value)
+    # said in the summary, never silent: the least-cost solution stands as solved
+    solution.tie_break = f"not solved ({h.modelStatusToString(status)}): the least-cost solution is kept"
+    return solution.x
+
+
+def read_solution(h: highspy.Highs, lp: LinearProgram, run_time=0.0, stage_rows=()) -> Solution:
+    """What ``h`` holds after a run, as it stands: the self-check judges it, not the status.
+    ``stage_rows``: max-export's extra rows (cols, coefs, upper), which sit after the LP's rows."""
+    sol = h.getSolution()
+    n_row = lp.compiled.shape[0]
+    row_dual = np.asarray(sol.row_dual)
+    return Solution(lp, np.asarray(sol.col_value), row_dual[:n_row], np.asarray(sol.col_dual),
+                    h.getInfo().objective_function_value, h.modelStatusToString(h.getModelStatus()),
+                    solver=_report(h, run_time),
+                    stage_rows=[(*row, float(row_dual[n_row + k])) for k, row in enumerate(stage_rows)])
+
+
+def _report(h: highspy.Highs, run_time: float) -> dict:
+    """HiGHS's own verdict on the solution, and the settings it ran with, for the self-check and
+    the sweep's records."""
+    info = h.getInfo()
+    return {"primal_status": h.solutionStatusToString(info.primal_solution_status),
+            "dual_status": h.solutionStatusToString(info.dual_solution_status),
+            "max_primal_infeasibility": float(info.max_primal_infeasibility),
+            "max_dual_infeasibility": float(info.max_dual_infeasibility),
+            "method": option(h, "solver"), "threads": option(h, "threads"),
+            "time_limit_s": option(h, "time_limit") - run_time}
+
+
+def _energy_prices(h: highspy.Highs, lp: LinearProgram, solution: Solution):
+    """Row duals without the target's penalty term (None when the penalty plays no part).
+
+    When the target is short, System-shortfall is basic and its penalty P flows into every dual:
+    y = B^-T c_B = B^-T (c_B without P) + B^-T (P e_shortfall). The second part is the target's
+    term (in an hour whose marginal MWh is exported it is P); the first is the marginal cost of
+    energy with the same basis. Read from the optimal basis, before any later stage moves it."""
+    term = penalty_term(h, lp)
+    return None if term is None else solution.row_dual - term
+
+
+def penalty_term(h: highspy.Highs, lp: LinearProgram):
+    """B^-T (P e_shortfall) of _energy_prices, from ``h``'s basis; None when the shortfall is
+    not basic (or the mode has none)."""
+    if "System-shortfall" not in lp.vars:
+        return None
+    col = int(lp.vars["System-shortfall"].cols[0])
+    status, basic = h.getBasicVariables()
+    basic = np.asarray(basic)
+    where = np.flatnonzero(basic == col)
+    if col < 0 or not where.size:
+        return None
+    rhs = np.zeros(len(basic))
+    rhs[where[0]] = lp.compiled.c[col]
+    status, term = h.getBasisTransposeSolve(rhs)
+    return np.asarray(term)[:lp.compiled.shape[0]]
+
+
+def diagnose(h: highspy.Highs, lp: LinearProgram, status) -> str:
+    """Name the constraints and hours behind an infeasibility, from HiGHS's irreducible subset."""
+    if status not in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        return "No solution to report; raise solver.time_limit_s or check the scenario's costs."
+    try:
+        ok, iis = h.getIis()
+        rows, cols = list(iis.row_index_), list(iis.col_index_)
+    except Exception:  # an IIS is a diagnosis aid; its absence must not hide the infeasibility
+        rows, cols = [], []
+    if not rows and not cols:
+        return "HiGHS found no irreducible infeasible subset to show."
+    names = [lp.row_name(r) for r in rows[:8]] + [lp.col_name(c) + " (bounds)" for c in cols[:8]]
+    more = len(rows) + len(cols) - len(names)
+    return ("These constraints cannot hold together: " + ", ".join(names)
+            + (f" and {more} more" if more > 0 else "") + ".")

@@ -1,0 +1,1 @@
+"""Outputs: results folders, tables, display quantities and the meeting reports."""
