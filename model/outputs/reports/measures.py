@@ -136,22 +136,15 @@ def measures_table(table: pd.DataFrame, lang: str) -> Table:
             ),
             None,
         ),
-        qty.header(_w(lang, "单独实施", "Alone"), "energy", lang): (
-            table["alone_twh"] * twh,
-            "energy",
-        ),
-        qty.header(_w(lang, "依次加入", "Step"), "energy", lang): (
-            table["step_twh"] * twh,
-            "energy",
-        ),
-        qty.header(_w(lang, "最后加入", "Last added"), "energy", lang): (
-            table["last_added_twh"] * twh,
-            "energy",
-        ),
-        qty.header(_w(lang, "沙普利值", "Shapley"), "energy", lang): (
-            table["shapley_twh"] * twh,
-            "energy",
-        ),
+        **{
+            qty.header(_w(lang, zh, en), "energy", lang): (table[column] * twh, "energy")
+            for column, zh, en in (
+                ("alone_twh", "单独实施", "Alone"),
+                ("step_twh", "依次加入", "Step"),
+                ("last_added_twh", "最后加入", "Last added"),
+                ("shapley_twh", "沙普利值", "Shapley"),
+            )
+        },
         _w(lang, "弃风率（单独）", "Wind curtailment (alone)"): (
             table["wind_curtailment_alone"],
             "rate",
