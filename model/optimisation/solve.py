@@ -19,6 +19,10 @@ from .lp import LinearProgram, Solution
 # enough that stage 2 cannot buy cost savings with export (3e-2 MWh on a 30 TWh year).
 LEXICOGRAPHIC_TOLERANCE = 1e-9
 TIE_BREAK_TOLERANCE = 1e-9
+# A reduced cost (relative to its column's cost) or row dual beyond this is not 0. On the plan at
+# 6 segments a day none lies between 1e-12 and 1e-7 (the duals' noise and the smallest real ones);
+# at 1e-6 the face would take in rows whose duals are real and the least cost would slip.
+FACE_TOLERANCE = 1e-9
 
 
 @contextmanager
@@ -142,7 +146,7 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
         solution = read_solution(h, lp, run_time, rows)
         solution.energy_row_dual = None if rows else _energy_prices(h, lp, solution)
         solution.x = _tie_break(h, lp, solution, after_stages=bool(rows))  # keeps max-export's stages
-        # what the reported dispatch costs: at most TIE_BREAK_TOLERANCE above the least cost
+        # what the reported dispatch costs: the least cost, to the face's tolerance
         solution.objective = float(lp.compiled.c @ solution.x) + lp.compiled.offset
     solution.tied_options = _tied_options(h, lp, solution) if ctx.mode == "plan" else None
     solution.ceiling_mwh = _ceiling(h, lp, ctx, solution)
@@ -234,7 +238,7 @@ def _ceiling(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution):
 def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> dict:
     """Unbuilt build options that a least-cost plan could build instead: each candidate (left at 0
     with a zero reduced cost) is tried in one LP that builds as much of them as it can, each as a
-    share of its limit, at the least cost (kept within LEXICOGRAPHIC_TOLERANCE). A zero reduced
+    share of its limit, on the optimal face (_on_optimal_face: at the least cost). A zero reduced
     cost alone does not make a tie (a basic option at 0 has one too); a least-cost plan that
     builds the option does. Returns {column: MW or MWh it could build}."""
     c = lp.compiled
@@ -244,15 +248,14 @@ def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> di
     cost = np.zeros(c.shape[1])
     for j, ub in cand:
         cost[j] = -1.0 / ub
-    with _restored(h, lp, basis=True):
+    with _restored(h, lp, basis=True), _on_optimal_face(h, lp, solution):
         h.setOptionValue("solver", "simplex")
-        _keep(h, c.c, float(c.c @ solution.x), LEXICOGRAPHIC_TOLERANCE)
         _set_cost(h, cost, 0.0)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return {}
         x = np.asarray(h.getSolution().col_value)
-    # the cost slack alone buys about 1e-9 of the cost: a tie builds a visible share of the limit
+    # a tie builds a visible share of the limit, not the face's tolerances' worth
     return {j: float(x[j]) for j, ub in cand if x[j] > 1e-4 * ub}
 
 
@@ -282,13 +285,17 @@ def implied_optimum(cost: np.ndarray, x: np.ndarray, lp: LinearProgram) -> float
     return float(cost @ x)
 
 
-def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution, after_stages=False) -> np.ndarray:
+def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution, after_stages=False,
+               face=True) -> np.ndarray:
     """The primal of the tie-break stage (modes.TIE_BREAK_ROLES): the least-cost optimum that draws
-    the least into stores and boilers. Simplex from the optimal basis; duals are kept from before.
+    the least into stores and boilers. Simplex from the optimal basis, on the optimal face
+    (_on_optimal_face); ``face=False`` (the decomposition, whose duals are the cuts', not a
+    vertex's) keeps the optimum by a row instead. Duals are kept from before.
 
     The serial dual (HiGHS's default) after a least-cost solve: 0.28 s CPU against 1.1 s for
     HiGHS's choice of variant on the Jiuquan-only year, 1.5 against 3.3 s on the 2019 context;
-    HiGHS's choice ``after_stages`` (max-export's): 4.4 against 29.5 s on the context year."""
+    HiGHS's choice ``after_stages`` (max-export's): 4.4 against 29.5 s on the context year
+    (both measured with the cost row, before the face)."""
     cost = modes.tie_break_cost(lp)
     if not np.any(cost):
         solution.tie_break = "nothing to break: no stores or boilers"
@@ -297,10 +304,11 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution, after_st
         solution.tie_break = "nothing to break: nothing drawn into stores or boilers"
         return solution.x
     c = lp.compiled.c
-    with _restored(h, lp, basis=True):
-        # The slack lets the tie-break trade at most this share of the cost for less drawn (0.3
-        # CNY on the default year); tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
-        _keep(h, c, float(c @ solution.x), TIE_BREAK_TOLERANCE)
+    with _restored(h, lp, basis=True), _on_optimal_face(h, lp, solution, face):
+        if not face:
+            # The slack lets the tie-break trade at most this share of the cost for less drawn;
+            # tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
+            _keep(h, c, float(c @ solution.x), TIE_BREAK_TOLERANCE)
         h.setOptionValue("solver", "simplex")
         if after_stages:
             h.setOptionValue("simplex_strategy", 0)
@@ -313,6 +321,50 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution, after_st
     # said in the summary, never silent: the least-cost solution stands as solved
     solution.tie_break = f"not solved ({h.modelStatusToString(status)}): the least-cost solution is kept"
     return solution.x
+
+
+@contextmanager
+def _on_optimal_face(h: highspy.Highs, lp: LinearProgram, solution: Solution, on=True):
+    """``h``'s LP restricted to its optimal face, the set of all its least-cost solutions, while
+    the block runs; its bounds back after. A feasible x is optimal if and only if it is
+    complementary to one optimal dual (any one), so the face is: every column whose reduced cost
+    is not 0 fixed at the bound it sits at, every row whose dual is not 0 fixed at its active
+    bound (max-export's stage rows too), all else as it was. Every point of it costs the least
+    cost (c x = the dual bound), so no row on the cost is needed: the stages after the optimum
+    ran 184 s (tie-break) and over 1,000 s (tied options) on the hourly plan with one, whose
+    slack (1e-9 of the cost) they could trade. "Not 0": beyond FACE_TOLERANCE, the reduced
+    costs relative to the column's cost."""
+    if not on:
+        yield
+        return
+    held = h.getLp()
+    col_lower, col_upper = np.asarray(held.col_lower_), np.asarray(held.col_upper_)
+    row_lower, row_upper = np.asarray(held.row_lower_), np.asarray(held.row_upper_)
+    c, x, n_row = lp.compiled, solution.x, lp.compiled.shape[0]
+    cols = np.flatnonzero(np.abs(solution.col_dual) > FACE_TOLERANCE * np.maximum(1.0, np.abs(c.c)))
+    at = _active_bound(x[cols], col_lower[cols], col_upper[cols])
+    keep = np.isfinite(at)
+    cols, at = cols[keep].astype(np.int32), at[keep]
+    dual = np.append(solution.row_dual, [r[3] for r in solution.stage_rows])
+    activity = np.append(c.A @ x, [float(r[1] @ x[r[0]]) for r in solution.stage_rows])
+    rows = np.flatnonzero((np.abs(dual) > FACE_TOLERANCE) & (row_lower < row_upper))
+    rat = _active_bound(activity[rows], row_lower[rows], row_upper[rows])
+    keep = np.isfinite(rat)
+    rows, rat = rows[keep].astype(np.int32), rat[keep]
+    assert n_row + len(solution.stage_rows) == row_lower.size
+    h.changeColsBounds(cols.size, cols, at, at)
+    h.changeRowsBounds(rows.size, rows, rat, rat)
+    try:
+        yield
+    finally:
+        h.changeColsBounds(cols.size, cols, col_lower[cols], col_upper[cols])
+        h.changeRowsBounds(rows.size, rows, row_lower[rows], row_upper[rows])
+
+
+def _active_bound(value: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """The bound each value sits at (the nearer one)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(value - lower) <= np.abs(value - upper), lower, upper)
 
 
 def read_solution(h: highspy.Highs, lp: LinearProgram, run_time=0.0, stage_rows=()) -> Solution:
