@@ -203,26 +203,20 @@ class Analysis:
         r = next(reversed(self.resolvers.values()))
         return r.key, r.basis()
 
-    def solve_all(self, sets, dearest=()):
-        """Solve every set not solved yet, in the reflected binary (Gray) order of their members,
-        ``dearest`` first (the measures by the cost of switching them, dearest first; then the
-        rest as listed): in that order the dearest measure is switched once, the next at most
-        twice, and so on, and each set re-solves from a basis with most of its measures alike.
-        The figures do not depend on this order: each is an LP optimum."""
-        n = len(self.plan.measures)
-        rank = [*dearest, *(i for i in range(n) if i not in dearest)]
-        todo = dict.fromkeys(frozenset(s) for s in sets if frozenset(s) not in self.solved)
-        for key in sorted(todo, key=lambda k: gray_rank([i in k for i in rank])):
-            self.v(key)
-
-
-def gray_rank(bits) -> int:
-    """The position of a bit string (most significant first) in the reflected binary Gray code."""
-    rank, b = 0, 0
-    for bit in bits:
-        b ^= bool(bit)
-        rank = 2 * rank + b
-    return rank
+    def solve_all(self, sets, cost=None):
+        """Solve every set not solved yet, each next the one nearest the set solved last, so that
+        each re-solves from a basis near its optimum. Near: the least cost of the measures
+        switched, ``cost[i]`` the measured cost of switching measure i (1 each when not given):
+        a measure dear to switch (pumped storage over a year) is then switched rarely. Among
+        equally near sets, the first given. The figures do not depend on this order: each is an
+        LP optimum."""
+        cost = cost or [1.0] * len(self.plan.measures)
+        todo = list(dict.fromkeys(frozenset(s) for s in sets if frozenset(s) not in self.solved))
+        here = self.order[-1] if self.order else frozenset()
+        while todo:
+            here = min(todo, key=lambda k: sum(cost[i] for i in k ^ here))
+            todo.remove(here)
+            self.v(here)
 
 
 def _record(result, key, reused, cpu_s) -> dict:
@@ -289,14 +283,14 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=Non
     start = a.basis()
     for i in range(n):  # each from the base's basis: what switching each measure on costs
         a.v({i}, start)
-    dearest = sorted(range(n), key=lambda i: -a.v({i})["cpu_s"])
+    cost = [a.v({i})["cpu_s"] for i in range(n)]
     a.solve_all(
         [
             *prefixes,
             {i for i in range(n) if timely[i]},
             *(every_set - {i} for i in range(n)),
         ],
-        dearest,
+        cost,
     )
     base, every = a.v(set()), a.v(every_set)
     this_year = a.v({i for i in range(n) if timely[i]})
@@ -310,7 +304,7 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=Non
     share = plan.spec["interaction_share"]
     flagged = [i for i in range(n) if _differ(alone[i], last[i], share, floor)]
     shapley, shapley_se, shapley_solves, exact = _shapley(
-        a, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"], dearest
+        a, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"], cost
     )
     rows = []
     for pos, i in enumerate(chain):
@@ -386,7 +380,7 @@ def orders(n: int, count: int, seed: int) -> tuple[list[tuple], bool]:
     return out, False
 
 
-def _shapley(a: Analysis, flagged, n, count, seed, dearest) -> tuple[dict, dict, int, bool]:
+def _shapley(a: Analysis, flagged, n, count, seed, cost) -> tuple[dict, dict, int, bool]:
     """Mean marginal contribution of each flagged measure over the orders (``orders``) and its
     standard error: the spread of the antithetic pairs' means over the square root of their
     number (0 when every order was taken). Returns (values, standard errors, new solves, exact)."""
@@ -395,7 +389,7 @@ def _shapley(a: Analysis, flagged, n, count, seed, dearest) -> tuple[dict, dict,
     before = len(a.solved)
     perms, exact = orders(n, count, seed)
     ahead = {(i, p): set(p[: p.index(i)]) for i in flagged for p in perms}
-    a.solve_all([x for (i, _), b in ahead.items() for x in (b, b | {i})], dearest)
+    a.solve_all([x for (i, _), b in ahead.items() for x in (b, b | {i})], cost)
     out, se = {}, {}
     for i in flagged:
         gains = np.array(
@@ -512,6 +506,7 @@ def summary(out: dict, plan: Plan) -> dict:
         "cpu_s": out["cpu_s"],
         "wall_s": out["wall_s"],
         "weather_years": out.get("weather_years"),
+        "weather_year_totals": out.get("year_totals"),
     }
 
 
@@ -536,8 +531,23 @@ def across_weather(base_path, plan: Plan, years, overrides=(), mode=None, echo=N
         g = per_year.groupby("measure")[f"{c}_twh"]
         table[f"{c}_p50_twh"] = table["measure"].map(g.median())
         table[f"{c}_p90_twh"] = table["measure"].map(g.quantile(0.1))
+    from ..outputs.reports.measures import answer
+
     main["weather_years"] = list(years)
     main["per_year"] = per_year
+    main["year_totals"] = [  # what each year's page would say, to see if the conclusion holds
+        {
+            "weather_year": y,
+            **{
+                f"{k}_export_twh": o[k]["export_mwh"] / qty.TWH
+                for k in ("base", "this_year", "all")
+            },
+            "target_twh": o["base"]["target_mwh"] / qty.TWH,
+            "cpu_s": o["cpu_s"],
+            "answer_en": answer(o["table"], summary(o, plan), "en"),
+        }
+        for y, o in outs.items()
+    ]
     main["solves"] = sum(o["solves"] for o in outs.values())
     main["rebuilds"] = sum(o["rebuilds"] for o in outs.values())
     main["cpu_s"], main["wall_s"] = time.process_time() - t0, time.perf_counter() - wall0
