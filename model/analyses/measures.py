@@ -1,9 +1,10 @@
 """The work report's measures: what each one adds to export on the road to the target.
 
-    run.py measures [SCENARIO] [--measures FILE] [--out DIR]
+    run.py measures [SCENARIO] [--measures FILE] [--shapley-orders N] [--weather-years YEARS]
 
-A measures file (scenarios/measures/) lists lever overlays in the planner's order, each with
-its titles, size, in-service date and cost, and their sources. The analysis solves the
+A measures file (scenarios/measures/, read by model/inputs/measures_file.py) lists lever
+overlays in the planner's order, each with its titles, size, in-service date and cost, and
+their sources. The analysis solves the
 scenario for sets of measures S and reads v(S), Jiuquan's export as the target counts it:
 
     alone(i)      = v({i}) - v({})
@@ -12,7 +13,8 @@ scenario for sets of measures S and reads v(S), Jiuquan's export as the target c
     last(i)       = v(M) - v(M - {i}), M every measure
     shapley(i)    = the mean over sampled orders pi of v(B_pi(i) + {i}) - v(B_pi(i)), B the
                     measures before i in pi; computed only where alone and last-added differ by
-                    more than ``interaction_share`` of the larger of the two (file key)
+                    more than ``interaction_share`` of the larger of the two (file key); the
+                    orders in antithetic pairs (``orders``), its standard error from the pairs
 
 so that v({}) + sum of steps = v(M) exactly (a telescoping sum). A measure whose in-service date
 falls after the period's first day is not in service this year: it is solved as if in service
@@ -33,6 +35,11 @@ measure that changes a base unit's keys is off with the base's values.
 Speed: every measure's units are in one model; a measure that is off keeps its units with
 nothing available (``in_service`` after the period, or zero capacity or energy: OFF below), so
 sets of one structure re-solve in place from the previous basis (model/optimisation/resolve.py).
+Each set is solved once, whichever lists need it. Each measure alone is solved from the base's
+basis, which measures what switching it costs; every other set is then solved nearest first by
+that cost (``Analysis.solve_all``), so a measure dear to switch (pumped storage over a year) is
+switched rarely. The sets' ceilings (max-export's stages) are not solved: the table reads only
+each set's own export.
 """
 
 from __future__ import annotations
