@@ -310,12 +310,15 @@ def _measures_arguments(p):
     p.add_argument("--mode", choices=MODES, help="override the scenario's mode")
     p.add_argument("--weather-years", metavar="YEARS", help="also each contribution's P50 and P90 "
                    "over these weather years, e.g. 1-10 (the first year's analysis is the table)")
+    p.add_argument("--shapley-orders", metavar="N", type=int, default=None,
+                   help="the measures file's shapley_orders, replaced (run.py schema)")
 
 
 def cmd_measures(args):
     from .analyses import measures
+    from .inputs import measures_file
 
-    plan = measures.load(args.measures or project.bundled(measures.BUNDLED))
+    plan = measures_file.load(args.measures or project.bundled(measures.BUNDLED), args.shapley_orders)
     scenario = args.scenario or project.default_scenario()
     overrides = _overrides(args)
     echo = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
@@ -343,13 +346,16 @@ def output_folder(path) -> Path:
 def _schema_arguments(p):
     p.add_argument("--json", action="store_true",
                    help="a JSON Schema of scenario files (for editors: VS Code's YAML extension)")
+    p.add_argument("--measures", action="store_true",
+                   help="with --json: of measures files (scenarios/measures/) instead")
 
 
 def cmd_schema(args):
     if args.json:
-        from .inputs.json_schema import scenario_schema
+        from .inputs.json_schema import measures_schema, scenario_schema
 
-        print(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
+        schema = measures_schema() if args.measures else scenario_schema()
+        print(json.dumps(schema, indent=2, ensure_ascii=False))
         return 0
     from .components import FAMILIES
     from .inputs.schema import reference_table

@@ -183,8 +183,8 @@ def nan_solutions(monkeypatch):
     """Every solve from here on returns NaN values and objective."""
     real = solve.solve_loaded
 
-    def corrupted(h, lp, ctx):
-        sol, seconds = real(h, lp, ctx)
+    def corrupted(h, lp, ctx, *more):
+        sol, seconds = real(h, lp, ctx, *more)
         return dataclasses.replace(sol, x=np.full_like(sol.x, np.nan), objective=np.nan), seconds
 
     monkeypatch.setattr(solve, "solve_loaded", corrupted)

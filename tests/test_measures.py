@@ -11,6 +11,8 @@ import yaml
 
 from model.analyses import measures
 from model.cli import main
+from model.inputs import measures_file, scenario
+from model.optimisation.resolve import Resolver
 from model.plotting.measures import waterfall_bars
 from tests.conftest import ROOT, base, write_scenario
 
@@ -64,7 +66,7 @@ def plan_file(tmp_path, items=None, **top):
 @pytest.fixture
 def analysed(tmp_path):
     scenario = write_scenario(tmp_path, CASE)
-    plan = measures.load(plan_file(tmp_path))
+    plan = measures_file.load(plan_file(tmp_path))
     return measures.run(scenario, plan), scenario, plan
 
 
@@ -120,11 +122,9 @@ def test_waterfall_sums_to_the_all_measures_run(analysed):
 def test_measures_switched_off_are_the_base(tmp_path):
     """A measure's units kept but switched off (OFF, in_service) solve as the base without them."""
     from model.analyses.pipeline import finish
-    from model.inputs import scenario
-    from model.optimisation.resolve import Resolver
 
     gansu = ROOT / "scenarios" / "gansu_2019.yaml"
-    plan = measures.load(ROOT / measures.BUNDLED)
+    plan = measures_file.load(ROOT / measures.BUNDLED)
     over = [("time.hours", 48)]
     sets = measures.Sets(gansu, plan, over)
     off = Resolver().solve(sets.scenario(set()))
@@ -229,7 +229,7 @@ def test_weather_years_give_p50_p90_and_match_a_fresh_run(tmp_path):
         },
         {"id": "volume", "overlay": {"export_lines": {"qishao_dc": {"volume_max_twh": 25}}}},
     ]
-    plan = measures.load(plan_file(tmp_path, items))
+    plan = measures_file.load(plan_file(tmp_path, items))
     # A day on which the target is short in both years: the penalty then pins the counted export.
     # On a day that meets it (1 April), where wind is curtailed, Jiuquan or the rest of Hexi, is a
     # tie, and the counted export moved by 1 GWh between presolve on and off (issue 12 note).
@@ -264,3 +264,133 @@ def test_bad_weather_years_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("error: --weather-years") and len(err.splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+# Three measures on CASE: v(S) = min(100 + 400 A + 200 C, 300 + 300 B) MW (wind against lines).
+V3 = {"": 100, "A": 300, "B": 100, "C": 300, "AB": 500, "AC": 300, "BC": 300, "ABC": 600}
+# The six orders' marginals by hand: A 200, 200, 400, 300, 0, 300; B 200, 300, 0, 0, 300, 0;
+# C 100, 0, 100, 200, 200, 200 (orders ABC, ACB, BAC, BCA, CAB, CBA).
+SHAPLEY3 = {"A": 1400 / 6, "B": 800 / 6, "C": 800 / 6}
+THREE = [
+    {"id": "A", "overlay": {"wind": {"w2": {"capacity_mw": 400, "availability": 1.0}}}},
+    {"id": "B", "overlay": {"export_lines": {"l2": {"capacity_mw": 300}}}},
+    {"id": "C", "overlay": {"wind": {"w3": {"capacity_mw": 200, "availability": 1.0}}}},
+]
+
+
+def test_shapley_over_every_order_is_exact(tmp_path):
+    scenario = write_scenario(tmp_path, CASE)
+    plan = measures_file.load(plan_file(tmp_path, THREE, shapley_orders=6))
+    out = measures.run(scenario, plan)
+    t = out["table"].set_index("measure")
+    assert out["shapley_exact"] and sorted(out["flagged"]) == ["A", "B", "C"]
+    for m, value in SHAPLEY3.items():
+        assert t.loc[m, "shapley_twh"] == pytest.approx(value * MW, abs=1e-9)
+        assert t.loc[m, "shapley_se_twh"] == 0.0
+    assert t["shapley_twh"].sum() == pytest.approx((600 - 100) * MW, abs=1e-9)
+
+
+def test_sampled_shapley_is_the_mean_over_antithetic_pairs_with_its_standard_error(tmp_path):
+    scenario = write_scenario(tmp_path, CASE)
+    plan = measures_file.load(plan_file(tmp_path, THREE, shapley_orders=4, seed=7))
+    out = measures.run(scenario, plan)
+    t = out["table"].set_index("measure")
+    perms, exact = measures.orders(3, 4, 7)
+    assert not exact and len(perms) == 4
+    assert perms[1] == perms[0][::-1] and perms[3] == perms[2][::-1]
+    names = "ABC"
+    for i, m in enumerate(names):
+        gains = []
+        for p in perms:
+            ahead = "".join(sorted(names[j] for j in p[: p.index(i)]))
+            gains.append(V3["".join(sorted(ahead + m))] - V3[ahead])
+        pairs = [(gains[0] + gains[1]) / 2, (gains[2] + gains[3]) / 2]
+        se = abs(pairs[0] - pairs[1]) / 2  # std (ddof 1) of two values over sqrt(2)
+        assert t.loc[m, "shapley_twh"] == pytest.approx(sum(gains) / 4 * MW, abs=1e-9)
+        assert t.loc[m, "shapley_se_twh"] == pytest.approx(se * MW, abs=1e-9)
+
+
+def test_sets_are_solved_nearest_first_by_the_cost_of_switching(tmp_path):
+    """From the base, sets {A, B}, {C}, {B}, {A}. Unit costs: C (1, first of the nearest), then B
+    (2, before A as given), {A, B} (1), A. B ten times dearer: C (1), A (2), {A, B} (10), B (1):
+    B is switched on once and off once instead of three times."""
+    plan = measures_file.load(plan_file(tmp_path, THREE))
+    sets = [{0, 1}, {2}, {1}, {0}]
+    for cost, expect in ((None, ["C", "B", "AB", "A"]), ([1, 10, 1], ["C", "A", "AB", "B"])):
+        a = measures.Analysis(write_scenario(tmp_path, CASE), plan)
+        a.v = lambda key: a.order.append(key)  # noqa: B023  records the order, solves nothing
+        a.solve_all(sets, cost)
+        assert ["".join("ABC"[i] for i in sorted(k)) for k in a.order] == expect
+
+
+def test_shapley_orders_from_the_command_line(tmp_path, capsys):
+    scenario = write_scenario(tmp_path, CASE)
+    path = plan_file(tmp_path, THREE, shapley_orders=6)
+    args = ["measures", str(scenario), "--measures", str(path), "--no-report", "-q"]
+    assert main([*args, "--shapley-orders", "4", "--out", str(tmp_path / "a")]) == 0
+    s = json.loads((tmp_path / "a" / "measures.json").read_text(encoding="utf-8"))
+    assert s["shapley_orders"] == 4 and not s["shapley_exact"]
+    capsys.readouterr()
+    assert main([*args, "--shapley-orders", "3", "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert (
+        err.startswith("error: --shapley-orders") and "even" in err and len(err.splitlines()) == 1
+    )
+    assert not (tmp_path / "b").exists()
+
+
+def test_json_schema_of_measures_files(capsys):
+    import jsonschema
+
+    from model.inputs import yaml_text
+
+    assert main(["schema", "--json", "--measures"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    v = jsonschema.Draft202012Validator(schema)
+    text = (ROOT / measures.BUNDLED).read_text(encoding="utf-8")
+    bundled = json.loads(json.dumps(yaml_text.load(text), default=str))
+    v.validate(bundled)
+    assert not v.is_valid(dict(bundled, shapley_orders=3))
+    assert not v.is_valid({"measures": [{"id": "a"}]})  # changes nothing
+    assert not v.is_valid(
+        {"measures": [{"id": "a", "overlay": {"wind": {"w": {"capacity_mw": -1}}}}]}
+    )
+    assert not v.is_valid({"measures": [{"id": "a", "colour": 1, "overlay": {"demand": {}}}]})
+
+
+def test_a_unit_switched_on_restarts_from_zero_not_full_output(tmp_path):
+    """A unit switched off sits fixed at [0, 0], which HiGHS may mark "at upper"; switched on, it
+    would start at full output in every hour. push_numbers puts each such column at the bound
+    nearer its old value (0), and the warm re-solve reaches a fresh solve's optimum."""
+    import highspy
+
+    from model.optimisation import build as builder
+    from model.optimisation import solve
+
+    phs = {"pump_mw": 50, "turbine_mw": 50, "reservoir_mwh": 200, "in_service": measures.NEVER}
+    case = base(
+        HOURS,
+        wind={"w": {"capacity_mw": 300, "availability": [1.0, 0.1] * (HOURS // 2)}},
+        demand={"d": {"annual_mwh": 100 * 8760}},
+        export_lines={"l1": {"capacity_mw": 150, "price_cny_per_mwh": 300}},
+        pumped_hydro={"p": phs},
+    )
+    off = write_scenario(tmp_path, case, "off.yaml")
+    on = write_scenario(
+        tmp_path, {"extends": "off.yaml", "pumped_hydro": {"p": {"in_service": None}}}, "on.yaml"
+    )
+    r = Resolver()
+    r.solve(scenario.load(off))
+    cols = r.built.lp.vars["PumpedHydro-discharge"].cols[0]
+    upper = highspy.HighsBasisStatus.kUpper
+    before = [r.h.getBasis().col_status[j] for j in cols]
+    assert upper in before  # what the rule is for
+    point, shadow = builder.numbers(scenario.load(on))
+    r.built.lp.update_numbers(shadow)
+    solve.push_numbers(r.h, r.built.lp)
+    after = r.h.getBasis().col_status
+    assert all(after[j] != upper for j in cols)
+    warm = r.solve(scenario.load(on)).solution.objective
+    cold = Resolver().solve(scenario.load(on)).solution.objective
+    assert warm == pytest.approx(cold, rel=1e-9)

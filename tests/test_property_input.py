@@ -27,7 +27,7 @@ from tests.conftest import ROOT
 
 HANG_S = 60  # far above any one-day case; reaching it is a hang
 EXAMPLES = int(os.environ.get("HEXI_PROPERTY_EXAMPLES", 0))
-RAW, _ = scenario._load_raw(ROOT / "scenarios" / "jiuquan_2019.yaml", ())  # profile paths made absolute
+RAW, _ = scenario.read_merged(ROOT / "scenarios" / "jiuquan_2019.yaml")  # profile paths made absolute
 RAW["time"]["hours"] = 24
 
 

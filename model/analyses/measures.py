@@ -1,9 +1,10 @@
 """The work report's measures: what each one adds to export on the road to the target.
 
-    run.py measures [SCENARIO] [--measures FILE] [--out DIR]
+    run.py measures [SCENARIO] [--measures FILE] [--shapley-orders N] [--weather-years YEARS]
 
-A measures file (scenarios/measures/) lists lever overlays in the planner's order, each with
-its titles, size, in-service date and cost, and their sources. The analysis solves the
+A measures file (scenarios/measures/, read by model/inputs/measures_file.py) lists lever
+overlays in the planner's order, each with its titles, size, in-service date and cost, and
+their sources. The analysis solves the
 scenario for sets of measures S and reads v(S), Jiuquan's export as the target counts it:
 
     alone(i)      = v({i}) - v({})
@@ -12,7 +13,8 @@ scenario for sets of measures S and reads v(S), Jiuquan's export as the target c
     last(i)       = v(M) - v(M - {i}), M every measure
     shapley(i)    = the mean over sampled orders pi of v(B_pi(i) + {i}) - v(B_pi(i)), B the
                     measures before i in pi; computed only where alone and last-added differ by
-                    more than ``interaction_share`` of the larger of the two (file key)
+                    more than ``interaction_share`` of the larger of the two (file key); the
+                    orders in antithetic pairs (``orders``), its standard error from the pairs
 
 so that v({}) + sum of steps = v(M) exactly (a telescoping sum). A measure whose in-service date
 falls after the period's first day is not in service this year: it is solved as if in service
@@ -33,6 +35,11 @@ measure that changes a base unit's keys is off with the base's values.
 Speed: every measure's units are in one model; a measure that is off keeps its units with
 nothing available (``in_service`` after the period, or zero capacity or energy: OFF below), so
 sets of one structure re-solve in place from the previous basis (model/optimisation/resolve.py).
+Each set is solved once, whichever lists need it. Each measure alone is solved from the base's
+basis, which measures what switching it costs; every other set is then solved nearest first by
+that cost (``Analysis.solve_all``), so a measure dear to switch (pumped storage over a year) is
+switched rarely. The sets' ceilings (max-export's stages) are not solved: the table reads only
+each set's own export.
 """
 
 from __future__ import annotations
@@ -43,7 +50,6 @@ import itertools
 import json
 import math
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,9 +57,9 @@ import pandas as pd
 
 from .. import progress
 from ..components import FAMILIES
-from ..errors import Collector, InputError, SolveError
+from ..errors import InputError, SolveError
 from ..inputs import scenario
-from ..inputs.schema import REQUIRED, Param, check_section
+from ..inputs.measures_file import Plan
 from ..optimisation import build as builder
 from ..optimisation.resolve import Resolver
 from ..outputs import output
@@ -79,133 +85,6 @@ OFF = {
 FLOOR_SHARE = 1e-3
 KEEP_MODELS = 2  # built models kept at once (a year's takes about 0.7 GB)
 
-FILE = {
-    "name": Param(
-        "-", None, "Name of the analysis; results go to results/measures_<name>/.", kind="string"
-    ),
-    "title": Param("-", None, "Titles of the analysis, {zh: ..., en: ...}.", kind="title"),
-    "description": Param("-", "", "Free text.", kind="string"),
-    "interaction_share": Param(
-        "-",
-        0.2,
-        "Shapley values for the measures whose alone and "
-        "last-added contributions differ by more than this share of the "
-        "larger.",
-        min=0,
-        max=1,
-    ),
-    "shapley_orders": Param(
-        "-", 4, "Orders sampled for the Shapley values.", kind="integer", min=1, max=1000
-    ),
-    "seed": Param("-", 2019, "Seed of the sampled orders.", kind="integer", min=0),
-}
-MEASURE = {
-    "id": Param("-", REQUIRED, "Short name (letters, digits, _).", kind="string"),
-    "title": Param("-", None, "{zh: ..., en: ...}", kind="title"),
-    "size": Param("-", None, "What is added, {zh: ..., en: ...}.", kind="title"),
-    "source": Param("-", "", "Where the size comes from, or 'assumption'.", kind="string"),
-    "in_service": Param("date", None, "First day it can run.", kind="date"),
-    "in_service_source": Param(
-        "-", "", "Where the date comes from, or 'assumption'.", kind="string"
-    ),
-    "capital_cost_cny": Param("CNY", None, "Investment; none: not known.", min=0),
-    "fixed_om_cny_per_yr": Param("CNY/yr", 0.0, "Fixed O&M a year.", min=0),
-    "lifetime_years": Param("yr", 25, "Economic lifetime of the investment.", min=1),
-    "cost_source": Param("-", "", "Where the cost comes from, or 'assumption'.", kind="string"),
-    "note": Param("-", None, "What a planner must know (shown in the report).", kind="title"),
-}
-OVERLAY_KEYS = ("levers", "overlay")
-
-
-@dataclass
-class Measure:
-    id: str
-    spec: dict  # checked values of MEASURE
-    raw: dict  # the overlay, merged, profile paths absolute
-    origins: dict
-
-    def title(self, lang):
-        t = self.spec["title"]
-        return t[lang] if t else self.id
-
-
-@dataclass
-class Plan:
-    path: Path
-    spec: dict
-    measures: list
-
-
-def load(path) -> Plan:
-    """Read and check a measures file; every error names the file and the key."""
-    path = Path(path)
-    raw = scenario.read_yaml(path)
-    found = Collector()
-    top = {k: v for k, v in raw.items() if k != "measures"}
-    with found.check():
-        spec = check_section(top, FILE, lambda _: path, "")
-    items = raw.get("measures")
-    if not isinstance(items, list) or not items:
-        found.errors.append(
-            InputError(
-                path,
-                "measures",
-                "expected a list of measures (each a mapping with id, title, levers or overlay)",
-            )
-        )
-        found.raise_any()
-    measures, seen = [], set()
-    for i, item in enumerate(items):
-        key = f"measures[{i}]"
-        with found.check():
-            measures.append(_measure(path, key, item, seen))
-    found.raise_any()
-    if spec["name"] is None:
-        spec["name"] = path.stem
-    output.folder_name(spec["name"], path, "name")
-    return Plan(path.resolve(), spec, measures)
-
-
-def _measure(path: Path, key: str, item, seen: set) -> Measure:
-    if not isinstance(item, dict):
-        raise InputError(
-            path, key, f"expected a mapping with id, title, levers or overlay, got {item!r}"
-        )
-    fields = {k: v for k, v in item.items() if k not in OVERLAY_KEYS}
-    spec = check_section(fields, MEASURE, lambda _: path, key)
-    mid = spec["id"]
-    if not mid or set(mid) - scenario._UNIT_NAME_CHARS:
-        raise InputError(path, f"{key}.id", f"expected letters, digits and _ only, got {mid!r}")
-    if mid in seen:
-        raise InputError(path, f"{key}.id", f"{mid!r} is listed twice")
-    seen.add(mid)
-    levers, inline = item.get("levers", []), item.get("overlay", {})
-    if isinstance(levers, str):
-        levers = [levers]
-    if not isinstance(levers, list) or not all(isinstance(x, str) for x in levers):
-        raise InputError(
-            path, f"{key}.levers", f"expected a lever file or a list of them, got {levers!r}"
-        )
-    if not isinstance(inline, dict):
-        raise InputError(
-            path, f"{key}.overlay", f"expected a mapping of scenario keys, got {inline!r}"
-        )
-    if not levers and not inline:
-        raise InputError(
-            path,
-            key,
-            "expected levers (files) or an overlay (keys): a measure must change something",
-        )
-    raw, origins = {}, {}
-    for lever in levers:
-        more, where = scenario._load_raw(path.parent / lever, (path.resolve(),))
-        raw, origins = scenario._merge(raw, more), {**origins, **where}
-    inline = copy.deepcopy(inline)
-    scenario._absolute_profile_paths(inline, path.parent)
-    scenario._leaves(inline, "", origins, f"{path} ({key}.overlay)")
-    origins.pop("", None)
-    return Measure(mid, spec, scenario._merge(raw, inline), origins)
-
 
 # ------------------------------------------------------------------ scenarios of a set
 class Sets:
@@ -215,7 +94,7 @@ class Sets:
         self.base_path = Path(base_path)
         self.plan = plan
         self.overrides = list(overrides)
-        self.base_raw, self.base_origins = scenario._load_raw(self.base_path, ())
+        self.base_raw, self.base_origins = scenario.read_merged(self.base_path)
         sections = {f.key: f for f in FAMILIES}
         self.added = []  # per measure: [(section, unit)] it adds to the base
         owner = {}
@@ -238,7 +117,7 @@ class Sets:
         raw, origins = copy.deepcopy(self.base_raw), dict(self.base_origins)
         for i, m in enumerate(self.plan.measures):
             if i in members:
-                raw = scenario._merge(raw, copy.deepcopy(m.raw))
+                raw = scenario.merge(raw, copy.deepcopy(m.raw))
                 origins.update(m.origins)
                 continue
             for section, u in self.added[i]:
@@ -249,11 +128,7 @@ class Sets:
                 origins.update(
                     {k: v for k, v in m.origins.items() if k.startswith(f"{section}.{u}")}
                 )
-        for key, value, *where in self.overrides:
-            scenario.set_key(raw, key, value, origins, where[0] if where else "--set")
-        sc = scenario.Scenario(path=self.base_path.resolve(), raw=raw, origins=origins)
-        sc.values = scenario.check(sc)
-        return sc
+        return scenario.from_raw(self.base_path, raw, origins, self.overrides)
 
     def _off(self, section: str, spec: dict) -> dict:
         if "in_service" in self._families[section].params:
@@ -298,14 +173,21 @@ class Analysis:
             self.resolvers.pop(next(iter(self.resolvers)))
         return r
 
-    def v(self, members) -> dict:
+    def v(self, members, start=None) -> dict:
+        """The record of a set, solved if it has not been; ``start``: a basis to start from
+        (kept by ``basis``) instead of the last set's, where it belongs to the same model."""
         key = frozenset(members)
         if key not in self.solved:
             names = "+".join(self.plan.measures[i].id for i in sorted(key)) or "base"
             progress.stage(f"measures: solving {names}")
             t0 = time.process_time()
             sc = self.sets.scenario(key)
-            point = self._resolver(sc).solve(sc, self.mode)
+            r = self._resolver(sc)
+            if start is not None and start[0] == r.key:
+                r.start_from(start[1])
+            # the table reads each set's own export; a short set's ceiling (max-export's stages,
+            # a third of a pumped-storage set's solve on the hourly year) is not needed
+            point = r.solve(sc, self.mode, ceiling=False)
             result = finish(point.built, point.solution, point.timings, None)
             s = result.summary
             if not s["checks"]["ok"]:
@@ -315,13 +197,33 @@ class Analysis:
             self.solved[key] = _record(result, key, point.reused, time.process_time() - t0)
             self.order.append(key)
             if self.echo:
-                r = self.solved[key]
+                rec = self.solved[key]
                 self.echo(
-                    f"set {len(self.order)}: {names}: export {r['export_mwh'] / qty.TWH:.4f} TWh, "
-                    f"cost {qty.value('money', r['cost_cny'], 'zh'):.3f} 亿元, CPU {r['cpu_s']:.1f} s"
-                    + ("" if r["reused_model"] else " (built)")
+                    f"set {len(self.order)}: {names}: export {rec['export_mwh'] / qty.TWH:.4f} "
+                    f"TWh, cost {qty.value('money', rec['cost_cny'], 'zh'):.3f} 亿元, CPU "
+                    f"{rec['cpu_s']:.1f} s" + ("" if rec["reused_model"] else " (built)")
                 )
         return self.solved[key]
+
+    def basis(self):
+        """The basis of the set solved last, with its model's key, to start others from."""
+        r = next(reversed(self.resolvers.values()))
+        return r.key, r.basis()
+
+    def solve_all(self, sets, cost=None):
+        """Solve every set not solved yet, each next the one nearest the set solved last, so that
+        each re-solves from a basis near its optimum. Near: the least cost of the measures
+        switched, ``cost[i]`` the measured cost of switching measure i (1 each when not given):
+        a measure dear to switch (pumped storage over a year) is then switched rarely. Among
+        equally near sets, the first given. The figures do not depend on this order: each is an
+        LP optimum."""
+        cost = cost or [1.0] * len(self.plan.measures)
+        todo = list(dict.fromkeys(frozenset(s) for s in sets if frozenset(s) not in self.solved))
+        here = self.order[-1] if self.order else frozenset()
+        while todo:
+            here = min(todo, key=lambda k: sum(cost[i] for i in k ^ here))
+            todo.remove(here)
+            self.v(here)
 
 
 def _record(result, key, reused, cpu_s) -> dict:
@@ -382,21 +284,34 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=Non
     first, rate = values["time"]["start"], values["plan"]["discount_rate"]
     timely = in_time(plan, first)
     chain = [i for i in range(n) if timely[i]] + [i for i in range(n) if not timely[i]]
-    base = a.v(set())
-    floor = FLOOR_SHARE * base["target_mwh"]
-    prefix, steps = set(), {}
-    for i in chain:  # waterfall order; each set one measure more than the last: warm re-solves
-        before = a.v(prefix)["export_mwh"]
-        prefix = prefix | {i}
-        steps[i] = a.v(prefix)["export_mwh"] - before
-    every = a.v(set(range(n)))
+    every_set = set(range(n))
+    prefixes = [set(chain[:k]) for k in range(n + 1)]
+    a.v(set())
+    start = a.basis()
+    for i in range(n):  # each from the base's basis: what switching each measure on costs
+        a.v({i}, start)
+    cost = [a.v({i})["cpu_s"] for i in range(n)]
+    a.solve_all(
+        [
+            *prefixes,
+            {i for i in range(n) if timely[i]},
+            *(every_set - {i} for i in range(n)),
+        ],
+        cost,
+    )
+    base, every = a.v(set()), a.v(every_set)
     this_year = a.v({i for i in range(n) if timely[i]})
-    last = {i: every["export_mwh"] - a.v(set(range(n)) - {i})["export_mwh"] for i in range(n)}
+    floor = FLOOR_SHARE * base["target_mwh"]
+    steps = {
+        i: a.v(prefixes[k + 1])["export_mwh"] - a.v(prefixes[k])["export_mwh"]
+        for k, i in enumerate(chain)
+    }
+    last = {i: every["export_mwh"] - a.v(every_set - {i})["export_mwh"] for i in range(n)}
     alone = {i: a.v({i})["export_mwh"] - base["export_mwh"] for i in range(n)}
     share = plan.spec["interaction_share"]
     flagged = [i for i in range(n) if _differ(alone[i], last[i], share, floor)]
-    shapley, shapley_solves = _shapley(
-        a, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"]
+    shapley, shapley_se, shapley_solves, exact = _shapley(
+        a, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"], cost
     )
     rows = []
     for pos, i in enumerate(chain):
@@ -421,6 +336,7 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=Non
                 steps[i],
                 last[i],
                 shapley.get(i),
+                shapley_se.get(i),
                 one,
                 base,
                 fixed,
@@ -440,6 +356,8 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=Non
         "flagged": [plan.measures[i].id for i in flagged],
         "solves": len(a.solved),
         "shapley_solves": shapley_solves,
+        "shapley_exact": exact,
+        "shapley_orders": plan.spec["shapley_orders"],
         "rebuilds": sum(not r["reused_model"] for r in a.solved.values()),
         "cpu_s": time.process_time() - t0,
         "wall_s": time.perf_counter() - wall0,
@@ -453,25 +371,44 @@ def _differ(alone: float, last: float, share: float, floor: float) -> bool:
     return big > floor and abs(alone - last) > share * big
 
 
-def _shapley(a: Analysis, flagged, n, orders, seed) -> tuple[dict, int]:
-    """Mean marginal contribution of each flagged measure over ``orders`` sampled orders (all
-    orders when there are no more of them); the number of new solves it took."""
+def orders(n: int, count: int, seed: int) -> tuple[list[tuple], bool]:
+    """The orders the Shapley values average over: every order when there are no more than
+    ``count`` (exact), else ``count`` / 2 antithetic pairs, a random order and its reverse. The
+    reverse puts the measures ahead of i in the order behind it, so a pair sees i early and late
+    alike: for measures that substitute or complement each other its two marginals err in
+    opposite directions, and the pair's mean varies less than two independent orders'."""
+    if math.factorial(n) <= count:
+        return list(itertools.permutations(range(n))), True
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(count // 2):
+        p = tuple(rng.permutation(n).tolist())
+        out += [p, p[::-1]]
+    return out, False
+
+
+def _shapley(a: Analysis, flagged, n, count, seed, cost) -> tuple[dict, dict, int, bool]:
+    """Mean marginal contribution of each flagged measure over the orders (``orders``) and its
+    standard error: the spread of the antithetic pairs' means over the square root of their
+    number (0 when every order was taken). Returns (values, standard errors, new solves, exact)."""
     if not flagged:
-        return {}, 0
+        return {}, {}, 0, False
     before = len(a.solved)
-    if math.factorial(n) <= orders:
-        perms = list(itertools.permutations(range(n)))
-    else:
-        rng = np.random.default_rng(seed)
-        perms = [tuple(rng.permutation(n).tolist()) for _ in range(orders)]
-    out = {}
+    perms, exact = orders(n, count, seed)
+    ahead = {(i, p): set(p[: p.index(i)]) for i in flagged for p in perms}
+    a.solve_all([x for (i, _), b in ahead.items() for x in (b, b | {i})], cost)
+    out, se = {}, {}
     for i in flagged:
-        gains = []
-        for p in perms:
-            ahead = set(p[: p.index(i)])
-            gains.append(a.v(ahead | {i})["export_mwh"] - a.v(ahead)["export_mwh"])
-        out[i] = float(np.mean(gains))
-    return out, len(a.solved) - before
+        gains = np.array(
+            [a.v(ahead[i, p] | {i})["export_mwh"] - a.v(ahead[i, p])["export_mwh"] for p in perms]
+        )
+        out[i] = float(gains.mean())
+        pairs = gains.reshape(-1, 2).mean(axis=1)
+        if exact:
+            se[i] = 0.0
+        else:
+            se[i] = float(pairs.std(ddof=1) / math.sqrt(len(pairs))) if len(pairs) > 1 else math.nan
+    return out, se, len(a.solved) - before, exact
 
 
 def _row(
@@ -483,6 +420,7 @@ def _row(
     step,
     last,
     shapley,
+    shapley_se,
     one,
     base,
     fixed,
@@ -506,10 +444,12 @@ def _row(
         "step_twh": e(step),
         "last_added_twh": e(last),
         "shapley_twh": math.nan if shapley is None else e(shapley),
+        "shapley_se_twh": math.nan if shapley_se is None else e(shapley_se),
         "alone_yi_kwh": y(alone),
         "step_yi_kwh": y(step),
         "last_added_yi_kwh": y(last),
         "shapley_yi_kwh": math.nan if shapley is None else y(shapley),
+        "shapley_se_yi_kwh": math.nan if shapley_se is None else y(shapley_se),
         "wind_curtailment_alone": one["wind_curtailment"],
         "pv_curtailment_alone": one["pv_curtailment"],
         "jiuquan_curtailment_alone": one["jiuquan_curtailment"],
@@ -565,6 +505,7 @@ def summary(out: dict, plan: Plan) -> dict:
         "all": brief(out["all"]),
         "interaction_share": plan.spec["interaction_share"],
         "shapley_orders": plan.spec["shapley_orders"],
+        "shapley_exact": out["shapley_exact"],
         "flagged": out["flagged"],
         "solves": out["solves"],
         "shapley_solves": out["shapley_solves"],
@@ -572,6 +513,7 @@ def summary(out: dict, plan: Plan) -> dict:
         "cpu_s": out["cpu_s"],
         "wall_s": out["wall_s"],
         "weather_years": out.get("weather_years"),
+        "weather_year_totals": out.get("year_totals"),
     }
 
 
@@ -596,8 +538,23 @@ def across_weather(base_path, plan: Plan, years, overrides=(), mode=None, echo=N
         g = per_year.groupby("measure")[f"{c}_twh"]
         table[f"{c}_p50_twh"] = table["measure"].map(g.median())
         table[f"{c}_p90_twh"] = table["measure"].map(g.quantile(0.1))
+    from ..outputs.reports.measures import answer
+
     main["weather_years"] = list(years)
     main["per_year"] = per_year
+    main["year_totals"] = [  # what each year's page would say, to see if the conclusion holds
+        {
+            "weather_year": y,
+            **{
+                f"{k}_export_twh": o[k]["export_mwh"] / qty.TWH
+                for k in ("base", "this_year", "all")
+            },
+            "target_twh": o["base"]["target_mwh"] / qty.TWH,
+            "cpu_s": o["cpu_s"],
+            "answer_en": answer(o["table"], summary(o, plan), "en"),
+        }
+        for y, o in outs.items()
+    ]
     main["solves"] = sum(o["solves"] for o in outs.values())
     main["rebuilds"] = sum(o["rebuilds"] for o in outs.values())
     main["cpu_s"], main["wall_s"] = time.process_time() - t0, time.perf_counter() - wall0
@@ -658,7 +615,9 @@ def format_table(out: dict) -> str:
         "step_yi_kwh",
         "last_added_yi_kwh",
         "shapley_yi_kwh",
+        "shapley_se_yi_kwh",
         "local_use_change_twh",
+        "cost_cny_per_yr",
         "cost_cny_per_mwh_added_export",
     ]
     b, y, a = out["base"], out["this_year"], out["all"]
@@ -668,9 +627,10 @@ def format_table(out: dict) -> str:
         f"{qty.value('energy', a['export_mwh'], 'zh'):.1f}; target "
         f"{qty.value('energy', b['target_mwh'], 'zh'):.1f}"
     )
+    orders = "every order" if out["shapley_exact"] else f"{out['shapley_orders']} sampled orders"
     tail = (
         f"{out['solves']} solves ({out['shapley_solves']} for the Shapley values of "
-        f"{', '.join(out['flagged']) or 'none'}; {out['rebuilds']} builds), CPU "
+        f"{', '.join(out['flagged']) or 'none'} over {orders}; {out['rebuilds']} builds), CPU "
         f"{out['cpu_s']:.1f} s, wall {out['wall_s']:.1f} s"
     )
     return "\n".join([head, t[cols].to_string(index=False, float_format="{:.2f}".format), tail])

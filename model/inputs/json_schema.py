@@ -103,3 +103,29 @@ def scenario_schema() -> dict:
             "$id": f"hexi-scenario-{__version__}.json",
             "title": "Hexi clean-power scenario", "type": "object",
             "additionalProperties": False, "properties": props}
+
+
+def measures_schema() -> dict:
+    """A JSON Schema of measures files (model/inputs/measures_file.py): the file's keys, and each
+    measure's, with its overlay checked as scenario keys."""
+    from .measures_file import FILE, MEASURE
+
+    scenario_keys = {k: v for k, v in scenario_schema()["properties"].items() if k != "extends"}
+    measure = _section(MEASURE)
+    measure["type"] = "object"
+    measure["required"] = ["id"]
+    measure["properties"]["levers"] = {
+        "description": "lever files (scenario overlays, relative to this file), merged in order",
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+    measure["properties"]["overlay"] = {
+        "type": "object", "additionalProperties": False, "properties": scenario_keys,
+        "description": "scenario keys the measure sets, as in a scenario file (after its levers)"}
+    measure["anyOf"] = [{"required": ["levers"]}, {"required": ["overlay"]}]
+    props = {name: _value(p) for name, p in FILE.items()}
+    props["shapley_orders"]["anyOf"][0]["multipleOf"] = 2
+    props["measures"] = {"type": "array", "minItems": 1, "items": measure,
+                         "description": "the measures, in the planner's order"}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"hexi-measures-{__version__}.json",
+            "title": "Hexi clean-power measures file", "type": "object", "required": ["measures"],
+            "additionalProperties": False, "properties": props}

@@ -23,6 +23,11 @@ from .schema import check_section, unknown_key_message
 _UNIT_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
+def is_name(text) -> bool:
+    """A unit's (or a measure's) name: letters, digits and _ only."""
+    return isinstance(text, str) and bool(text) and not set(text) - _UNIT_NAME_CHARS
+
+
 @dataclass
 class Scenario:
     path: Path
@@ -83,16 +88,42 @@ def _leaves(node, prefix, out, file):
             _leaves(v, f"{prefix}.{k}" if prefix else str(k), out, file)
 
 
-def _merge(base: dict, over: dict) -> dict:
+def merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
         if v is None and k in out:
             del out[k]
         elif isinstance(v, dict) and isinstance(out.get(k), dict) and not ("file" in v and "column" in v):
-            out[k] = _merge(out[k], v)
+            out[k] = merge(out[k], v)
         else:
             out[k] = v
     return out
+
+
+def read_merged(path) -> tuple[dict, dict]:
+    """A scenario file (or a lever overlay) with its ``extends`` merged, profile paths made
+    absolute: (raw, origins), origins the file that set each dotted key."""
+    return _load_raw(Path(path), ())
+
+
+def overlay(data: dict, folder: Path, file: str) -> tuple[dict, dict]:
+    """Scenario keys written inside another file (a measures file's inline overlay): a copy with
+    profile paths taken relative to ``folder``, and origins naming ``file``."""
+    data, origins = copy.deepcopy(data), {}
+    _absolute_profile_paths(data, folder)
+    _leaves(data, "", origins, file)
+    origins.pop("", None)
+    return data, origins
+
+
+def from_raw(path, raw: dict, origins: dict, overrides=(), source="--set") -> Scenario:
+    """A scenario from merged keys (``raw`` is changed in place): ``overrides`` as in load, then
+    every key checked."""
+    for key, value, *where in overrides:
+        set_key(raw, key, value, origins, where[0] if where else source)
+    scenario = Scenario(path=Path(path).resolve(), raw=raw, origins=origins)
+    scenario.values = check(scenario)
+    return scenario
 
 
 def _load_raw(path: Path, chain: tuple) -> tuple[dict, dict]:
@@ -116,11 +147,11 @@ def _load_raw(path: Path, chain: tuple) -> tuple[dict, dict]:
         if not parent_path.exists():
             raise InputError(path, "extends", f"file not found: {parent_path}")
         more, more_origins = _load_raw(parent_path, (*chain, path))
-        base = _merge(base, more)
+        base = merge(base, more)
         origins.update(more_origins)
     _leaves(data, "", origins, str(path))
     origins.pop("", None)
-    return _merge(base, data), origins
+    return merge(base, data), origins
 
 
 def set_key(raw: dict, dotted: str, value, origins: dict, source: str):
@@ -153,13 +184,8 @@ def load(path, overrides=(), source="--set") -> Scenario:
     """Read, merge and check a scenario. ``overrides``: ``(dotted_key, value)`` pairs, which errors
     blame on ``source`` (--set, or the sweep file that varies them), or ``(key, value, source)``
     (a workbook's cell)."""
-    path = Path(path)
-    raw, origins = _load_raw(path, ())
-    for key, value, *where in overrides:
-        set_key(raw, key, value, origins, where[0] if where else source)
-    scenario = Scenario(path=path.resolve(), raw=raw, origins=origins)
-    scenario.values = check(scenario)
-    return scenario
+    raw, origins = read_merged(path)
+    return from_raw(path, raw, origins, overrides, source)
 
 
 def check(scenario: Scenario) -> dict:
@@ -224,7 +250,7 @@ def _units(raw, params, file_of, section) -> dict:
     for name, spec in raw.items():
         key = f"{section}.{name}"
         with found.check():
-            if not isinstance(name, str) or not name or set(name) - _UNIT_NAME_CHARS:
+            if not is_name(name):
                 raise InputError(file_of(key), key, "unit names use letters, digits and _ only")
             out[name] = check_section(spec, params, file_of, key)
     found.raise_any()

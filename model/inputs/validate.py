@@ -52,8 +52,9 @@ def _measures(path, overrides) -> str:
     from .. import project
     from ..analyses import measures
     from ..optimisation.build import prepare
+    from . import measures_file
 
-    plan = measures.load(path)
+    plan = measures_file.load(path)
     base = project.default_scenario()
     sets = measures.Sets(base, plan, overrides)
     prepare(sets.scenario(set(range(len(plan.measures)))))

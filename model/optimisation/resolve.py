@@ -33,7 +33,8 @@ class Resolver:
         self.key = None
         self.h = None
 
-    def solve(self, scenario, mode=None) -> Point:
+    def solve(self, scenario, mode=None, ceiling=True) -> Point:
+        """``ceiling``: as in solve.solve_loaded."""
         t0 = time.perf_counter()
         key = builder.structure_key(scenario, mode)
         reused = self.built is not None and key == self.key
@@ -57,10 +58,18 @@ class Resolver:
         t_handoff = time.perf_counter()
         rows, cols = self.built.lp.compiled.shape
         progress.stage(f"solving: {rows:,} rows, {cols:,} columns ({self.built.ctx.values['solver']['method']})")
-        sol, solve_s = solve.solve_loaded(self.h, self.built.lp, self.built.ctx)
+        sol, solve_s = solve.solve_loaded(self.h, self.built.lp, self.built.ctx, ceiling)
         timings = {"build_s": t_handoff - t0, "model_build_s": t_built - t0,
                    "handoff_s": t_handoff - t_built, "solve_s": solve_s}
         return Point(self.built, sol, timings, reused)
+
+    def basis(self):
+        """HiGHS's basis of the point solved last (None before the first)."""
+        return None if self.h is None else self.h.getBasis()
+
+    def start_from(self, basis):
+        """The next point re-solves from ``basis`` (one of this model's), not the last point's."""
+        self.h.setBasis(basis)
 
     def resolve_cold(self) -> float:
         """Solve the loaded point again without its basis; the objective."""

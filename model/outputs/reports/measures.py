@@ -143,6 +143,7 @@ def measures_table(table: pd.DataFrame, lang: str) -> Table:
                 ("step_twh", "依次加入", "Step"),
                 ("last_added_twh", "最后加入", "Last added"),
                 ("shapley_twh", "沙普利值", "Shapley"),
+                ("shapley_se_twh", "沙普利值标准误", "Shapley standard error"),
             )
         },
         _w(lang, "弃风率（单独）", "Wind curtailment (alone)"): (
@@ -247,19 +248,29 @@ def weather_note(s: dict, lang: str) -> str:
 
 def method_note(s: dict, lang: str) -> str:
     shap = ", ".join(s["flagged"]) or _w(lang, "无", "none")
+    if s.get("shapley_exact"):
+        orders_zh, orders_en = "取全部顺序，为精确值", "every order: exact"
+    else:
+        n = s["shapley_orders"]
+        orders_zh = f"抽样{n}种顺序（{n // 2}对互逆顺序），标准误见表"
+        orders_en = (
+            f"{n} sampled orders, {n // 2} pairs of an order and its reverse; their standard "
+            "error in the table"
+        )
     return _w(
         lang,
         f"方法：基准与各项措施组合共求解{s['solves']}次（其中沙普利值{s['shapley_solves']}次，"
-        f"对单独实施与最后加入相差超过{s['interaction_share']:.0%}的措施：{shap}，抽样{s['shapley_orders']}种顺序）；"
-        f"重建模型{s['rebuilds']}次，其余在原模型上热启动重解；CPU {s['cpu_s']:.0f}秒。"
+        f"对单独实施与最后加入相差超过{s['interaction_share']:.0%}的措施：{shap}，{orders_zh}）；"
+        f"重建模型{s['rebuilds']}次，其余在原模型上热启动重解（按切换代价由近及远）；CPU {s['cpu_s']:.0f}秒。"
         "外送按目标口径计（酒泉断面净外送）。"
         "成本为真实系统成本（年化投资、固定运维与扣除外送收入后的运行成本变化），不含目标缺口罚金（罚金不是价格）。"
         "今年不能全年投运的措施按全年投运计算其作用（投运后一年），不计入今年合计。"
         + weather_note(s, "zh"),
         f"Method: {s['solves']} solves of the base and sets of measures ({s['shapley_solves']} for the "
         f"Shapley values of the measures whose alone and last-added contributions differ by more than "
-        f"{s['interaction_share']:.0%}: {shap}; {s['shapley_orders']} sampled orders); {s['rebuilds']} "
-        f"models built, the other sets re-solved in place from the last basis; CPU {s['cpu_s']:.0f} s. "
+        f"{s['interaction_share']:.0%}: {shap}; {orders_en}); {s['rebuilds']} "
+        "models built, the other sets re-solved in place, each from the nearest set solved (by "
+        f"the measured cost of switching each measure); CPU {s['cpu_s']:.0f} s. "
         "Export as the target counts it (net flow out of Jiuquan). Cost is the real system cost "
         "(annualised capital, fixed O&M and the change of operating cost less export revenue), never the target's "
         "shortfall penalty (a penalty is not a price). Measures not in service all this year are "
