@@ -340,7 +340,7 @@ def solve_plan(h, lp, ctx, run_time: float) -> Solution:
                                 "benders_gap": result.gap, "benders_lower_cny": result.lower,
                                 "least_cost_cpu_s": least_cost_cpu})
         t = time.process_time()
-        solution.x = solve._tie_break(h, lp, solution)  # the best y stays fixed: its dispatch
+        solution.x = solve._tie_break(h, lp, ctx, solution)  # the best y stays fixed: its dispatch
         solution.objective = float(c.c @ solution.x) + c.offset
         solution.solver["tie_break_cpu_s"] = time.process_time() - t
         solution.tied_options = _tied_options(h, lp, solution, result, cols, lower, upper)

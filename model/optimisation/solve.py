@@ -9,10 +9,11 @@ from contextlib import contextmanager
 
 import highspy
 import numpy as np
+import scipy.sparse as sp
 
 from .. import progress
 from ..errors import SolveError
-from . import decomposition, modes
+from . import decomposition, modes, ties
 from .lp import LinearProgram, Solution
 
 # Relative slack on the stage-1 optimum in max-export: enough for HiGHS's tolerances, small
@@ -141,7 +142,7 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
             _run(h, lp, "")
         solution = read_solution(h, lp, run_time, rows)
         solution.energy_row_dual = None if rows else _energy_prices(h, lp, solution)
-        solution.x = _tie_break(h, lp, solution)  # within max-export's stages, which it keeps
+        solution.x = _tie_break(h, lp, ctx, solution)  # within max-export's stages, which it keeps
         # what the reported dispatch costs: at most TIE_BREAK_TOLERANCE above the least cost
         solution.objective = float(lp.compiled.c @ solution.x) + lp.compiled.offset
     solution.tied_options = _tied_options(h, lp, solution) if ctx.mode == "plan" else None
@@ -156,7 +157,7 @@ def _restored(h: highspy.Highs, lp: LinearProgram, basis=False):
     valid basis: the ceiling then ran from scratch (27 s CPU on the 2019 context year against 2 s
     from the least-cost basis), and so would the next sweep point."""
     c = lp.compiled
-    n_row = c.shape[0]
+    n_row, n_col = c.shape
     method, strategy = option(h, "solver"), option(h, "simplex_strategy")
     saved = h.getBasis() if basis else None
     try:
@@ -165,6 +166,8 @@ def _restored(h: highspy.Highs, lp: LinearProgram, basis=False):
         h.setOptionValue("simplex_strategy", strategy)
         if h.getNumRow() > n_row:
             h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
+        if h.getNumCol() > n_col:  # a tie-break stage's |gap| columns
+            h.deleteCols(h.getNumCol() - n_col, np.arange(n_col, h.getNumCol(), dtype=np.int32))
         _set_cost(h, c.c, c.offset)
         h.setOptionValue("solver", method)
         if saved is not None and saved.valid and h.getNumRow() == len(saved.row_status):
@@ -252,28 +255,75 @@ def tie_candidates(lp: LinearProgram, solution: Solution) -> list[tuple[int, flo
     return cand
 
 
-def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> np.ndarray:
-    """The primal of the tie-break stage (modes.TIE_BREAK_ROLES): the least-cost optimum that draws
-    the least into stores and boilers. Simplex from the optimal basis; duals are kept from before."""
-    cost = modes.tie_break_cost(lp)
-    if not np.any(cost):
-        solution.tie_break = "nothing to break: no stores or boilers"
+def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution) -> np.ndarray:
+    """The primal of the tie-break stages (model/optimisation/ties.py), each among the optima of
+    the ones before, kept by rows. Simplex from the optimal basis; duals are kept from before."""
+    todo = ties.stages(lp, ctx)
+    if not todo:
+        solution.tie_break = "nothing to break"
         return solution.x
     c = lp.compiled.c
+    n_col = len(c)
+    x = solution.x
     with _restored(h, lp, basis=True):
-        # The slack lets the tie-break trade at most this share of the cost for less drawn (0.3
-        # CNY on the default year); tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
-        _keep(h, c, float(c @ solution.x), TIE_BREAK_TOLERANCE)
+        # The slack lets a stage trade at most this share of the cost (0.3 CNY on the default
+        # year, draw stage); tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
+        _keep(h, c, float(c @ x), TIE_BREAK_TOLERANCE)
         h.setOptionValue("solver", "simplex")
-        _set_cost(h, cost, 0.0)
-        h.run()
-        status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
-            solution.tie_break = "optimal"
-            return np.asarray(h.getSolution().col_value)
-    # said in the summary, never silent: the least-cost solution stands as solved
-    solution.tie_break = f"not solved ({h.modelStatusToString(status)}): the least-cost solution is kept"
-    return solution.x
+        strategy = option(h, "simplex_strategy")
+        for stage in todo:
+            cost = _stage_columns(h, stage, x)
+            _set_cost(h, cost, 0.0)
+            # The share stage by the dual simplex stopped short (status unknown) on the 2019
+            # context year, whatever its options; the primal, from a basis in which the |gap|
+            # columns take up the rows' activity (feasible), solves it (42k iterations, 60 s CPU).
+            h.setOptionValue("simplex_strategy", 4 if stage.gaps is not None else strategy)
+            h.run()
+            status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                # said in the summary, never silent: the stages before stand as solved
+                solution.tie_break = (f"stage {stage.label} not solved ({h.modelStatusToString(status)}): "
+                                      "the solution of the stages before it is kept")
+                return x
+            x = np.asarray(h.getSolution().col_value)
+            _keep(h, cost, float(cost @ x), TIE_BREAK_TOLERANCE)
+            x = x[:n_col]
+    note = ties.left_open(lp, ctx)
+    solution.tie_break = f"optimal; left open: {note}" if note else "optimal"
+    return x
+
+
+def _stage_columns(h: highspy.Highs, stage, x: np.ndarray) -> np.ndarray:
+    """Add a stage's |gap| columns and rows to ``h`` (gap = over - under, both >= 0, each at
+    the gap's weight), in a basis where they take up the rows' activity at ``x``; returns the
+    stage's cost over all of ``h``'s columns."""
+    n = h.getNumCol()
+    cost = np.zeros(n)
+    cost[:len(stage.cost)] = stage.cost
+    if stage.gaps is None or not stage.gaps.shape[0]:
+        return cost
+    k = stage.gaps.shape[0]
+    activity = stage.gaps @ x
+    h.addCols(2 * k, np.repeat(stage.weight, 2), np.zeros(2 * k), np.full(2 * k, highspy.kHighsInf),
+              0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+    extra = sp.csr_matrix((np.tile([-1.0, 1.0], k), np.arange(n, n + 2 * k), np.arange(0, 2 * k + 1, 2)),
+                          shape=(k, n + 2 * k))
+    gaps = sp.hstack([stage.gaps, sp.csr_matrix((stage.gaps.shape[0], n + 2 * k - stage.gaps.shape[1]))])
+    rows = (gaps.tocsr() + extra).tocsr()
+    rows.sort_indices()
+    h.addRows(k, np.zeros(k), np.zeros(k), rows.nnz, rows.indptr.astype(np.int32),
+              rows.indices.astype(np.int32), rows.data)
+    basis = h.getBasis()
+    if basis.valid:
+        basic, lower = highspy.HighsBasisStatus.kBasic, highspy.HighsBasisStatus.kLower
+        cols, row_status = list(basis.col_status), list(basis.row_status)
+        over = activity > 0
+        cols[n::2] = [basic if o else lower for o in over]
+        cols[n + 1::2] = [lower if o else basic for o in over]
+        row_status[-k:] = [lower] * k
+        basis.col_status, basis.row_status = cols, row_status
+        h.setBasis(basis)
+    return np.concatenate([cost, np.repeat(stage.weight, 2)])
 
 
 def read_solution(h: highspy.Highs, lp: LinearProgram, run_time=0.0, stage_rows=()) -> Solution:
