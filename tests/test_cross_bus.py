@@ -154,20 +154,24 @@ def _least_cost(path, overrides) -> float:
 
 
 @pytest.mark.parametrize("settings", [[("solver.presolve", "off")], [("solver.method", "ipm")]])
-def test_context_day_split_is_the_same_whatever_the_solver(solve, settings):
+def test_context_day_curtailment_is_the_same_whatever_the_solver(solve, settings):
     """1 April, weather year 2: the target is met, so where wind is curtailed was a tie (presolve
-    on and off gave the same cost, 15,962,305.06 CNY, and counted 89,931 against 88,966 MWh).
-    Now presolve and the method change nothing, and the cost stays the least within 1e-9."""
+    on and off gave the same cost, 15,962,305.06 CNY, and Jiuquan's wind curtailed 8,636 against
+    9,273 MWh). Now presolve and the method change no bus's curtailment, and the cost stays the
+    least within 1e-9. Not asserted: the counted export and the corridor flows, which still move
+    with a tie the stages do not break (Jiuquan's CHP and Gansu's security units at the same
+    cost, ties.py)."""
     from model.analyses.pipeline import run
 
     path = ROOT / "scenarios" / "gansu_2019.yaml"
     ref, other = run(path, overrides=DAY, write=False), run(path, overrides=DAY + settings, write=False)
     assert ref.summary["target_status"] == "met"
-    assert other.summary["target_counted_mwh"] == pytest.approx(ref.summary["target_counted_mwh"], rel=1e-6)
-    cols = [c for c in ref.report.hourly if "curtailment[" in c or c.startswith("Corridor-")]
+    cols = [c for c in ref.report.hourly if "curtailment[" in c]
+    assert len(cols) == 8
     for c in cols:
-        a, b = np.sum(ref.report.hourly[c]), np.sum(other.report.hourly[c])
-        assert b == pytest.approx(a, rel=1e-6, abs=1e-3), c
+        a, b = np.asarray(ref.report.hourly[c]), np.asarray(other.report.hourly[c])
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-3, err_msg=c)
+    assert np.sum(ref.report.hourly["Wind-curtailment[jiuquan_wind]"]) == pytest.approx(6828.5, abs=0.1)
     low = _least_cost(path, DAY)
     for r in (ref, other):
         assert r.summary["checks"]["ok"] and r.summary["tie_break"] == "optimal"

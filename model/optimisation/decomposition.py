@@ -33,10 +33,10 @@ the monolithic LP, at the stated gap.
 
 What the LP leaves open, the documented rules decide as in a monolithic run:
 
-- the tie-break stage (model/optimisation/modes.py) runs on the final dispatch: the best y stays fixed and,
-  among its dispatches within TIE_BREAK_TOLERANCE of its least cost, the one that draws the
-  least into stores and boilers (the monolithic stage could also move y along a tie in the
-  builds; the tied options below report whether there is one);
+- the tie-break stages (model/optimisation/ties.py) run on the final dispatch: the best y
+  stays fixed and, among its dispatches within TIE_BREAK_TOLERANCE of its least cost, the one
+  that draws the least into stores and boilers, and so on (the monolithic stages could also
+  move y along a tie in the builds; the tied options below report whether there is one);
 - the tied options (solve._tied_options: unbuilt options that a least-cost plan could build
   instead) are asked of the cuts: the most of the candidates, each as a share of its limit,
   over y whose model keeps the least cost (within LEXICOGRAPHIC_TOLERANCE); a master's answer

@@ -270,14 +270,16 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution) -> 
         # year, draw stage); tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
         _keep(h, c, float(c @ x), TIE_BREAK_TOLERANCE)
         h.setOptionValue("solver", "simplex")
-        strategy = option(h, "simplex_strategy")
+        strategy, primal = option(h, "simplex_strategy"), False
         for stage in todo:
             cost = _stage_columns(h, stage, x)
             _set_cost(h, cost, 0.0)
-            # The share stage by the dual simplex stopped short (status unknown) on the 2019
-            # context year, whatever its options; the primal, from a basis in which the |gap|
-            # columns take up the rows' activity (feasible), solves it (42k iterations, 60 s CPU).
-            h.setOptionValue("simplex_strategy", 4 if stage.gaps is not None else strategy)
+            # From the share stage on, the primal simplex: on the 2019 context year the dual
+            # stopped short of optimal in the share stage (status unknown, whatever its options)
+            # and ran over a minute in the transport stage; the primal starts from the last
+            # optimum, feasible (the |gap| columns take up the new rows' activity).
+            primal = primal or stage.gaps is not None
+            h.setOptionValue("simplex_strategy", 4 if primal else strategy)
             h.run()
             status = h.getModelStatus()
             if status != highspy.HighsModelStatus.kOptimal:

@@ -37,7 +37,11 @@ the least-cost stage (any primal optimum pairs with any dual optimum in an LP).
 Stages 2 to 4 belong to ``system.curtailment_rule: pro_rata`` (the default); under ``free`` only
 stage 1 runs, and any split of curtailment the optimum allows is left to the solver.
 
-Ties that may remain (none in the tested cases): among parallel corridors with the same loss
+Ties that may remain. Thermal units of the same cost at different buses whose flows to a third
+bus lose the same (on 1 April of weather year 2, Jiuquan's CHP and Gansu's security units, both
+0.31 tce/MWh, each one corridor from Hexi): the curtailment is unique, but the corridor flows
+and so Jiuquan's counted export move (92,268 against 92,077 MWh between presolve on and off);
+no stage here shares thermal output. Among parallel corridors with the same loss
 between the same buses (stage 4 sees only their sum); where a stage's objective is flat along
 an edge of the optima before it (a coincidence of the data: e.g. with losses, the rate at which
 one group's curtailment replaces another's would have to match the fractions' weights exactly);
