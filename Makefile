@@ -36,6 +36,7 @@ lock: setup
 
 bench: setup
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_memory.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_aggregation.py
 

@@ -117,7 +117,8 @@ def main():
     print(f"  ratio (build + handoff + solve) / pure HiGHS solve: "
           f"{(med['build'] + med['handoff'] + med['solve']) / pure:.2f}")
     print(f"  cold start (imports {T_IMPORTED - T_START:.2f} s + first run): {cold:.2f} s")
-    print(f"  peak memory (RSS): {peak_mb:.0f} MB")
+    print(f"  peak memory (RSS) of this process, every run and the pure solve: {peak_mb:.0f} MB "
+          "(one run's, stage by stage: bench/bench_memory.py)")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,15 @@ against the decomposition (solver.plan_method benders, model/optimisation/decomp
 
     python bench/bench_plan.py [SCENARIO] [--segments 6] [--dispatch ipm|simplex]
         [--free primal|dual] [--skip-cold] [--benders] [--reference OBJECTIVE]
+        [--stages] [--try OPTION=VALUE,...] [--both-tie-breaks] [--no-ties]
         [--set KEY=VALUE ...]
+
+--stages: the monolithic plan stage by stage, each timed (CPU): the least cost (in the
+scenario's settings, with --try's HiGHS options on top), its builds and the tie candidates; the
+tie-break on the optimal face (model/optimisation/solve.py, _on_optimal_face); with
+--both-tie-breaks also the tie-break as before (the least cost kept by a row on the cost, within
+1e-9) and how far the two are apart; then the search for tied options on the face (--no-ties
+skips it).
 
 --benders: the whole plan solve by decomposition (least cost, tie-break, tied options), each
 stage's CPU seconds, its iterations and gap, its builds; against the cold least cost (or
@@ -22,18 +30,21 @@ is the steadier figure), the objectives and their relative difference.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench_solver  # noqa: E402  (beside this script)
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
 from model.inputs import scenario  # noqa: E402
 from model.optimisation import build as builder  # noqa: E402
-from model.optimisation import solve  # noqa: E402
+from model.optimisation import modes, solve  # noqa: E402
 
 STRATEGY = {"primal": 4, "dual": 1, "simplex": 1}  # HiGHS simplex_strategy
 
@@ -135,6 +146,46 @@ def decomposed(path, overrides):
     return sol.objective
 
 
+def stages(path, overrides, extra: dict, both: bool, ties: bool):
+    built = builder.build(scenario.load(path, overrides))
+    lp, c = built.lp, built.lp.compiled
+    h = solve.new_highs(built.ctx.values["solver"])
+    solve.handoff(h, lp)
+    run_time = solve.apply_options(h, built.ctx.values["solver"])
+    for k, v in extra.items():
+        h.setOptionValue(k, v)
+    print(f"  {c.shape[1]} columns, {c.shape[0]} rows; options {extra or 'as the scenario'}")
+    clock = Clock()
+    h.run()
+    sol = solve.read_solution(h, lp, run_time)
+    info = h.getInfo()
+    print(f"  {'least cost':<34} {clock}  objective {sol.objective:.12g}  "
+          f"{info.ipm_iteration_count} ipm, {info.crossover_iteration_count} crossover, "
+          f"{info.simplex_iteration_count} simplex iterations, {sol.status}", flush=True)
+    print("  additions: " + ", ".join(f"{n} {v.sum():.2f}" for n, v in additions(lp, sol).items()))
+    cand = solve.tie_candidates(lp, sol)
+    print(f"  tie candidates: {[lp.col_name(j) for j, _ in cand]}", flush=True)
+    t = modes.tie_break_cost(lp)
+    x = {}
+    for face in [True, False] if both else [True]:
+        clock = Clock()
+        x[face] = solve._tie_break(h, lp, built.ctx, sol, face=face)
+        print(f"  {'tie-break, ' + ('on the face' if face else 'cost row'):<34} {clock}  "
+              f"drawn {t @ x[face]:.10g}, cost {c.c @ x[face] + c.offset:.12g}: {sol.tie_break}",
+              flush=True)
+    if both:
+        cols = solve.decomposition.build_columns(lp)[0]
+        gap = (t @ x[True] - t @ x[False]) / max(1.0, abs(t @ x[False]))
+        print(f"  face against row: drawn {gap:.2e} relative, builds apart by "
+              f"{np.max(np.abs(x[True][cols] - x[False][cols])):.2e}")
+    if ties:
+        sol.x = x[True]
+        clock = Clock()
+        found = solve._tied_options(h, lp, sol)
+        print(f"  {'tied options, on the face':<34} {clock}  {found}", flush=True)
+    return sol.objective
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -145,11 +196,20 @@ def main():
     p.add_argument("--skip-cold", action="store_true", help="time only the warm start")
     p.add_argument("--benders", action="store_true", help="the decomposition, not the warm start")
     p.add_argument("--reference", type=float, help="the monolithic objective, instead of solving it")
+    p.add_argument("--stages", action="store_true", help="the monolithic plan, stage by stage")
+    p.add_argument("--try", dest="extra", default="", metavar="OPTION=VALUE,...",
+                   help="HiGHS options for --stages' least-cost solve")
+    p.add_argument("--both-tie-breaks", action="store_true")
+    p.add_argument("--no-ties", action="store_true")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = p.parse_args()
     overrides = [(k.strip(), yaml.safe_load(v))
                  for k, v in (item.split("=", 1) for item in args.set)]
-    print(args.scenario, *args.set)
+    print(args.scenario, *args.set, f"highspy {metadata.version('highspy')}", os.getloadavg())
+    if args.stages:
+        stages(args.scenario, overrides, bench_solver.options(args.extra), args.both_tie_breaks,
+               not args.no_ties)
+        return
     if args.benders:
         objective = decomposed(args.scenario, overrides)
     else:

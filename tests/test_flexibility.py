@@ -159,3 +159,34 @@ def test_direct_purchase_moves_within_the_day(solve):
     assert r.summary["direct_purchase_mwh"] == pytest.approx(240)
     data["direct_purchase"]["dp"]["shiftable"] = 0
     assert solve(data).summary["import_mwh"] == pytest.approx(190)
+
+
+def test_tie_break_needs_no_solve_when_nothing_is_drawn(solve):
+    """The same battery, the wind now in h2, when the line is open: 1 MWh sent straight out,
+    nothing stored (storing would lose 28% of it). Nothing is drawn, so the least-cost dispatch
+    is the tie-break's optimum too (no dispatch draws less than nothing) and is kept without a
+    solve; objective -100. With wind in h1 the battery must draw and the tie-break solves."""
+    data = _battery_case(0.0)
+    data["wind"]["w"]["availability"] = [0, 0.1]
+    r = solve(data)
+    np.testing.assert_allclose(col(r, "Battery-charge[b]"), [0, 0], atol=1e-12)
+    assert r.summary["export_mwh"] == pytest.approx(1)
+    assert r.summary["objective_cny"] == pytest.approx(-100)
+    assert r.summary["tie_break"] == "nothing to break: nothing drawn into stores or boilers"
+    assert solve(_battery_case(0.0)).summary["tie_break"] == "optimal"
+
+
+def test_implied_optimum_only_when_the_point_proves_it():
+    """min c'x >= c'l when c >= 0, so a point at its lower bounds on every costed column is
+    optimal; a costed column above its bound, a negative cost or an unbounded column proves
+    nothing."""
+    from types import SimpleNamespace
+
+    from model.optimisation.solve import implied_optimum
+
+    lp = SimpleNamespace(compiled=SimpleNamespace(col_lower=np.array([0.0, 2.0, 0.0, -np.inf])))
+    x = np.array([0.0, 2.0, 5.0, 1.0])
+    assert implied_optimum(np.array([1.0, 3.0, 0.0, 0.0]), x, lp) == pytest.approx(6.0)
+    assert implied_optimum(np.array([1.0, 0.0, 1.0, 0.0]), x, lp) is None
+    assert implied_optimum(np.array([1.0, -1.0, 0.0, 0.0]), x, lp) is None
+    assert implied_optimum(np.array([0.0, 0.0, 0.0, 1.0]), x, lp) is None

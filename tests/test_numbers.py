@@ -164,6 +164,40 @@ def test_ceiling_is_what_max_export_gives_when_export_costs_more_than_the_penalt
     assert solve(data, mode="max-export").summary["target_ceiling_mwh"] == pytest.approx(90)
 
 
+def test_max_export_stages_most_export_then_least_cost(solve):
+    """One hour: wind 60 MW, coal c1 50 MW at 300 CNY/MWh and c2 50 MW at 500, demand 20 MW, a
+    100 MW line at 100 CNY/MWh. Dispatch exports the wind alone (40 MWh: coal costs more than
+    the line pays). Max-export fills the line: 100 MWh, from 80 MW beyond the wind's 60 less
+    demand, the cheaper coal first: c1 50, c2 10; cost 50 x 300 + 10 x 500 - 100 x 100 = 10,000
+    CNY (each stage within 1e-9 of the one before)."""
+    data = base(1, wind={"w": {"capacity_mw": 60, "availability": 1}},
+                coal={"c1": coal(50, 300), "c2": coal(50, 500)}, demand={"d": flat_demand(20)},
+                export_lines={"l": {"capacity_mw": 100, "price_cny_per_mwh": 100}})
+    assert solve(data).summary["export_mwh"] == pytest.approx(40)
+    r = solve(data, mode="max-export")
+    s = r.summary
+    assert s["export_mwh"] == pytest.approx(100) and s["target_ceiling_mwh"] == pytest.approx(100)
+    assert hourly(r, "Coal-p[c1]")[0] == pytest.approx(50)
+    assert hourly(r, "Coal-p[c2]")[0] == pytest.approx(10)
+    assert s["objective_cny"] == pytest.approx(10000)
+    assert s["checks"]["ok"]
+
+
+def test_max_export_ceiling_equals_the_target_runs_ceiling(solve):
+    """The same three stages reach the same ceiling whichever basis they start from: max-export
+    mode runs its most-export stage afresh (model/optimisation/solve.py, _max_export_stages),
+    a short target's ceiling runs it from the least-cost basis. The Jiuquan-only winter week
+    with a 100 TWh target (out of reach)."""
+    path = ROOT / "scenarios" / "jiuquan_2019_winter_week.yaml"
+    short = [("target.export_twh", 100)]
+    target = run(path, mode="target", write=False, overrides=short).summary
+    ceiling = run(path, mode="max-export", write=False, overrides=short).summary
+    assert target["target_status"] == "out_of_reach"
+    assert ceiling["target_ceiling_mwh"] == pytest.approx(target["target_ceiling_mwh"], rel=1e-8)
+    assert ceiling["target_ceiling_mwh"] > target["target_counted_mwh"]
+    assert target["checks"]["ok"] and ceiling["checks"]["ok"]
+
+
 # ------------------------------------------------------------------ 5. storage machines
 def phs_case():
     """One hour (the year wraps, so what is pumped is generated in the same hour: x = 0.75 c).

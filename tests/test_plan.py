@@ -199,3 +199,46 @@ def test_an_unbuilt_store_is_left_out_of_the_storage_chart(tmp_path):
     out = tmp_path / "plan"
     run(write_scenario(tmp_path, storage_case(100)), out=out)  # the line alone carries 100 MWh
     assert run_charts.storage(run_charts.load_run(out), tmp_path, "en") is None
+
+
+def test_the_optimal_face_holds_the_least_cost_plans_and_no_dearer_one():
+    """solve._on_optimal_face: four spring days of the bundled plan, hourly. On the face every
+    point costs the least cost (min and max of the cost over it agree), and for any objective r
+    its least over the face is the least over the plans within e of the least cost (a row on
+    the cost, as the stages after the optimum used before) as e goes to 0: that least falls
+    linearly in e near 0 (an LP's value function), so V(0) = 2 V(e) - V(2e)."""
+    import highspy
+
+    from model.inputs import scenario
+    from model.optimisation import build as builder
+    from model.optimisation import solve
+    from tests.conftest import ROOT
+
+    built = builder.build(scenario.load(ROOT / "tests" / "scenarios" / "plan_days.yaml"))
+    lp, c = built.lp, built.lp.compiled
+    h = solve.new_highs(built.ctx.values["solver"])
+    solve.handoff(h, lp)
+    h.run()
+    sol = solve.read_solution(h, lp)
+    z = sol.objective
+
+    def least(objective, slack=None):
+        with solve._restored(h, lp, basis=True), solve._on_optimal_face(h, lp, sol, slack is None):
+            if slack is not None:
+                solve._keep(h, c.c, z - c.offset, slack)
+            solve._set_cost(h, objective, 0.0)
+            h.run()
+            assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            x = np.asarray(h.getSolution().col_value)
+        return float(objective @ x), float(c.c @ x) + c.offset
+
+    for sign in (1, -1):
+        assert least(sign * c.c)[1] == pytest.approx(z, rel=1e-12)
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        r = rng.uniform(-1, 1, c.shape[1])
+        on_face, cost = least(r)
+        assert cost == pytest.approx(z, rel=1e-12)
+        e = least(r, 1e-12)[0]
+        assert on_face == pytest.approx(2 * e - least(r, 2e-12)[0], rel=1e-7)
+        assert on_face >= e - 1e-9 * abs(e)  # the face is inside the plans within e

@@ -20,6 +20,10 @@ from .lp import LinearProgram, Solution
 # enough that stage 2 cannot buy cost savings with export (3e-2 MWh on a 30 TWh year).
 LEXICOGRAPHIC_TOLERANCE = 1e-9
 TIE_BREAK_TOLERANCE = 1e-9
+# A reduced cost (relative to its column's cost) or row dual beyond this is not 0. On the plan at
+# 6 segments a day none lies between 1e-12 and 1e-7 (the duals' noise and the smallest real ones);
+# at 1e-6 the face would take in rows whose duals are real and the least cost would slip.
+FACE_TOLERANCE = 1e-9
 
 
 @contextmanager
@@ -142,8 +146,8 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[Solution, fl
             _run(h, lp, "")
         solution = read_solution(h, lp, run_time, rows)
         solution.energy_row_dual = None if rows else _energy_prices(h, lp, solution)
-        solution.x = _tie_break(h, lp, ctx, solution)  # within max-export's stages, which it keeps
-        # what the reported dispatch costs: at most TIE_BREAK_TOLERANCE above the least cost
+        solution.x = _tie_break(h, lp, ctx, solution, after_stages=bool(rows))  # keeps max-export's
+        # what the reported dispatch costs: the least cost, to the face's tolerance
         solution.objective = float(lp.compiled.c @ solution.x) + lp.compiled.offset
     solution.tied_options = _tied_options(h, lp, solution) if ctx.mode == "plan" else None
     solution.ceiling_mwh = _ceiling(h, lp, ctx, solution)
@@ -189,14 +193,30 @@ def _keep(h: highspy.Highs, cost: np.ndarray, z: float, tolerance: float) -> tup
     return nz, cost[nz], upper
 
 
-def _max_export_stages(h: highspy.Highs, lp: LinearProgram, ctx) -> tuple[list, float]:
+def _max_export_stages(h: highspy.Highs, lp: LinearProgram, ctx, warm=False, x=None) -> tuple[list, float]:
     """Run max-export's stages before the least-cost one (modes.max_export_stages), each optimum
-    kept by an added row. Returns those rows and the ceiling in the target's measure (MWh)."""
+    kept by an added row. Returns those rows and the ceiling in the target's measure (MWh).
+    ``x``: a point of the LP (the least-cost optimum) that may prove the stages' optima
+    (implied_optimum: the first one's when it serves all local load), which then need no solve.
+
+    ``warm``: each stage starts from the basis before it (the ceiling, from the least-cost
+    optimum: 0.3 + 1.4 s CPU on the 2019 context year). Otherwise the most-export stage starts
+    afresh, with presolve: from the load-serving stage's basis (a degenerate vertex of an
+    objective that prices nothing but shedding) it ran over 3 min CPU on that year without
+    finishing, against 5 s afresh; the least-cost stage after it stays warm (15 s, against 61 s
+    afresh and over 150 s by primal simplex). On the Jiuquan-only year the most-export stage
+    takes 1.0 s afresh against 0.7 s warm: a loss there, under a tenth of that run."""
     rows, z = [], 0.0
-    for label, cost in modes.max_export_stages(lp, ctx):
-        _set_cost(h, cost, 0.0)  # the offset would sit in HiGHS's objective, not in the row's body
-        _run(h, lp, f"in {label} ")
-        z = h.getInfo().objective_function_value
+    for k, (label, cost) in enumerate(modes.max_export_stages(lp, ctx)):
+        # x is a point of every stage so far only while each was proven by it
+        z = implied_optimum(cost, x, lp) if x is not None else None
+        if z is None:
+            x = None
+            if k and not warm:
+                h.clearSolver()
+            _set_cost(h, cost, 0.0)  # the offset would sit in HiGHS's objective, not the row's body
+            _run(h, lp, f"in {label} ")
+            z = h.getInfo().objective_function_value
         if np.any(cost):
             rows.append(_keep(h, cost, z, LEXICOGRAPHIC_TOLERANCE))
     return rows, -z
@@ -215,13 +235,13 @@ def _ceiling(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution):
         # (its default) on the default year, from the least-cost basis; the tie-break is the
         # other way round (1.0 against 0.65 s), so it keeps the default.
         h.setOptionValue("simplex_strategy", 0)
-        return _max_export_stages(h, lp, ctx)[1]
+        return _max_export_stages(h, lp, ctx, warm=True, x=solution.x)[1]
 
 
 def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> dict:
     """Unbuilt build options that a least-cost plan could build instead: each candidate (left at 0
     with a zero reduced cost) is tried in one LP that builds as much of them as it can, each as a
-    share of its limit, at the least cost (kept within LEXICOGRAPHIC_TOLERANCE). A zero reduced
+    share of its limit, on the optimal face (_on_optimal_face: at the least cost). A zero reduced
     cost alone does not make a tie (a basic option at 0 has one too); a least-cost plan that
     builds the option does. Returns {column: MW or MWh it could build}."""
     c = lp.compiled
@@ -231,15 +251,14 @@ def _tied_options(h: highspy.Highs, lp: LinearProgram, solution: Solution) -> di
     cost = np.zeros(c.shape[1])
     for j, ub in cand:
         cost[j] = -1.0 / ub
-    with _restored(h, lp, basis=True):
+    with _restored(h, lp, basis=True), _on_optimal_face(h, lp, solution):
         h.setOptionValue("solver", "simplex")
-        _keep(h, c.c, float(c.c @ solution.x), LEXICOGRAPHIC_TOLERANCE)
         _set_cost(h, cost, 0.0)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return {}
         x = np.asarray(h.getSolution().col_value)
-    # the cost slack alone buys about 1e-9 of the cost: a tie builds a visible share of the limit
+    # a tie builds a visible share of the limit, not the face's tolerances' worth
     return {j: float(x[j]) for j, ub in cand if x[j] > 1e-4 * ub}
 
 
@@ -255,44 +274,167 @@ def tie_candidates(lp: LinearProgram, solution: Solution) -> list[tuple[int, flo
     return cand
 
 
-def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution) -> np.ndarray:
-    """The primal of the tie-break stages (model/optimisation/ties.py), each among the optima of
-    the ones before, kept by rows. Simplex from the optimal basis; duals are kept from before."""
+def implied_optimum(cost: np.ndarray, x: np.ndarray, lp: LinearProgram) -> float | None:
+    """min cost'x over the LP (with any rows a stage adds that ``x`` satisfies), when ``x``
+    proves it without a solve: no column costs less than nothing, and each one that costs
+    something sits at its lower bound in ``x`` (within 1e-9), so no point can cost less than
+    ``x``. None when ``x`` proves nothing (then the stage needs its solve)."""
+    nz = np.flatnonzero(cost)
+    lower = lp.compiled.col_lower[nz]
+    if np.any(cost[nz] < 0) or not np.all(np.isfinite(lower)):
+        return None
+    if np.any(x[nz] > lower + 1e-9 * np.maximum(1.0, np.abs(lower))):
+        return None
+    return float(cost @ x)
+
+
+def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, after_stages=False,
+               face=True) -> np.ndarray:
+    """The primal of the tie-break stages (model/optimisation/ties.py): each minimises its own
+    objective on the optimal face of the stages before it. The least cost's face comes from its
+    duals (_on_optimal_face); ``face=False`` (the decomposition, whose duals are the cuts', not a
+    vertex's) keeps the least cost by a row instead. Each stage is solved by simplex from the
+    last basis, and its own vertex's duals and reduced costs narrow the face for the next one
+    (_narrow_to_face): no stage can trade what a stage before it reached, and no cost row is
+    left for the simplex to stall on. Duals are kept from the least-cost solve. Each stage's
+    status, CPU seconds and simplex iterations go to ``solution.solver["tie_break_stages"]``.
+
+    The serial dual (HiGHS's default) for the draw stage after a least-cost solve: 0.28 s CPU
+    against 1.1 s for HiGHS's choice of variant on the Jiuquan-only year, 1.5 against 3.3 s on
+    the 2019 context; HiGHS's choice ``after_stages`` (max-export's): 4.4 against 29.5 s on the
+    context year (both measured with the cost row, before the face)."""
     todo = ties.stages(lp, ctx)
     if not todo:
         solution.tie_break = "nothing to break"
         return solution.x
     c = lp.compiled.c
     n_col = len(c)
-    x = solution.x
-    with _restored(h, lp, basis=True):
-        # The slack lets a stage trade at most this share of the cost (0.3 CNY on the default
-        # year, draw stage); tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
-        _keep(h, c, float(c @ x), TIE_BREAK_TOLERANCE)
+    x, record = solution.x, []
+    solution.solver["tie_break_stages"] = record
+    with _restored(h, lp, basis=True), _on_optimal_face(h, lp, solution, face), _narrowed(h) as narrow:
+        if not face:
+            # The slack lets the stages trade at most this share of the cost; tighter rows
+            # (1e-12) stall HiGHS's simplex on some scenarios.
+            _keep(h, c, float(c @ x), TIE_BREAK_TOLERANCE)
         h.setOptionValue("solver", "simplex")
-        strategy, primal = option(h, "simplex_strategy"), False
-        for stage in todo:
+        strategy = 0 if after_stages else option(h, "simplex_strategy")
+        for k, stage in enumerate(todo):
+            t, last = time.process_time(), k == len(todo) - 1
             cost = _stage_columns(h, stage, x)
+            if stage.gaps is None and implied_optimum(stage.cost, x, lp) is not None:
+                # x proves the stage's optimum: its face is its costed columns at their bounds
+                if not last:
+                    narrow(_fixed_at_lower(h, stage.cost))
+                record.append({"stage": stage.label, "status": "implied: " + stage.nothing,
+                               "cpu_s": time.process_time() - t, "iterations": 0})
+                continue
             _set_cost(h, cost, 0.0)
-            # From the share stage on, the primal simplex: on the 2019 context year the dual
-            # stopped short of optimal in the share stage (status unknown, whatever its options)
-            # and ran over a minute in the transport stage; the primal starts from the last
-            # optimum, feasible (the |gap| columns take up the new rows' activity).
-            primal = primal or stage.gaps is not None
-            h.setOptionValue("simplex_strategy", 4 if primal else strategy)
+            # From the share stage on, the primal simplex: the last optimum is a feasible start
+            # (the |gap| columns take up the new rows' activity); see the README's Speed.
+            if stage.gaps is not None:
+                strategy = 4
+            h.setOptionValue("simplex_strategy", strategy)
             h.run()
             status = h.getModelStatus()
+            record.append({"stage": stage.label, "status": h.modelStatusToString(status),
+                           "cpu_s": time.process_time() - t,
+                           "iterations": int(h.getInfo().simplex_iteration_count)})
             if status != highspy.HighsModelStatus.kOptimal:
                 # said in the summary, never silent: the stages before stand as solved
                 solution.tie_break = (f"stage {stage.label} not solved ({h.modelStatusToString(status)}): "
                                       "the solution of the stages before it is kept")
                 return x
-            x = np.asarray(h.getSolution().col_value)
-            _keep(h, cost, float(cost @ x), TIE_BREAK_TOLERANCE)
-            x = x[:n_col]
+            sol = h.getSolution()
+            x = np.asarray(sol.col_value)[:n_col]
+            if not last:
+                narrow(_face_of(h, sol, cost))
     note = ties.left_open(lp, ctx)
-    solution.tie_break = f"optimal; left open: {note}" if note else "optimal"
+    if all(r["status"].startswith("implied") for r in record):
+        solution.tie_break = "nothing to break: " + "; ".join(s.nothing for s in todo)
+    else:
+        solution.tie_break = "optimal"
+    if note:
+        solution.tie_break += f"; left open: {note}"
     return x
+
+
+@contextmanager
+def _narrowed(h: highspy.Highs):
+    """Yields ``narrow(changes)``, which records bounds a stage fixed ((cols, lower, upper),
+    (rows, lower, upper): those before); every one is given back when the block ends."""
+    done = []
+    try:
+        yield done.append
+    finally:
+        for (cols, col_lower, col_upper), (rows, row_lower, row_upper) in reversed(done):
+            h.changeColsBounds(cols.size, cols, col_lower, col_upper)
+            h.changeRowsBounds(rows.size, rows, row_lower, row_upper)
+
+
+def _face_of(h: highspy.Highs, sol, cost: np.ndarray) -> tuple:
+    """Restrict ``h`` to the optimal face of its last run (objective ``cost``, solution ``sol``
+    of a simplex vertex); returns the bounds it changed, as they were."""
+    return _fix_face(h, cost, np.asarray(sol.col_value), np.asarray(sol.col_dual),
+                     np.asarray(sol.row_value), np.asarray(sol.row_dual))
+
+
+def _fixed_at_lower(h: highspy.Highs, cost: np.ndarray) -> tuple:
+    """Fix the columns with a cost at their lower bounds; returns the bounds changed, as they were."""
+    held = h.getLp()
+    col_lower, col_upper = np.asarray(held.col_lower_), np.asarray(held.col_upper_)
+    cols = np.flatnonzero(cost).astype(np.int32)
+    cols = cols[col_lower[cols] < col_upper[cols]]
+    h.changeColsBounds(cols.size, cols, col_lower[cols], col_lower[cols])
+    empty = np.zeros(0, dtype=np.int32)
+    return (cols, col_lower[cols], col_upper[cols]), (empty, np.zeros(0), np.zeros(0))
+
+
+@contextmanager
+def _on_optimal_face(h: highspy.Highs, lp: LinearProgram, solution: Solution, on=True):
+    """``h``'s LP restricted to its optimal face, the set of all its least-cost solutions, while
+    the block runs; its bounds back after (_fix_face). Every point of it costs the least cost
+    (c x = the dual bound), so no row on the cost is needed: the stages after the optimum ran
+    184 s (tie-break) and over 1,000 s (tied options) on the hourly plan with one, whose slack
+    (1e-9 of the cost) they could trade."""
+    if not on:
+        yield
+        return
+    c, x = lp.compiled, solution.x
+    dual = np.append(solution.row_dual, [r[3] for r in solution.stage_rows])
+    activity = np.append(c.A @ x, [float(r[1] @ x[r[0]]) for r in solution.stage_rows])
+    assert activity.size == h.getNumRow()
+    (cols, col_lower, col_upper), (rows, row_lower, row_upper) = _fix_face(
+        h, c.c, x, solution.col_dual, activity, dual)
+    try:
+        yield
+    finally:
+        h.changeColsBounds(cols.size, cols, col_lower, col_upper)
+        h.changeRowsBounds(rows.size, rows, row_lower, row_upper)
+
+
+def _fix_face(h: highspy.Highs, cost, x, col_dual, activity, row_dual) -> tuple:
+    """Restrict ``h``'s LP (objective ``cost``) to its optimal face, given one optimal point
+    (``x``, its rows' ``activity``) and one optimal dual (``col_dual``, ``row_dual``). A feasible
+    point is optimal if and only if it is complementary to one optimal dual (any one), so the
+    face is: every column whose reduced cost is not 0 fixed at the bound it sits at, every row
+    whose dual is not 0 fixed at its active bound, all else as it was. "Not 0": beyond
+    FACE_TOLERANCE, the reduced costs relative to the column's cost. Returns the bounds it
+    changed, as they were: ((cols, lower, upper), (rows, lower, upper))."""
+    held = h.getLp()
+    col_lower, col_upper = np.asarray(held.col_lower_), np.asarray(held.col_upper_)
+    row_lower, row_upper = np.asarray(held.row_lower_), np.asarray(held.row_upper_)
+    cols = np.flatnonzero((np.abs(col_dual) > FACE_TOLERANCE * np.maximum(1.0, np.abs(cost)))
+                          & (col_lower < col_upper))
+    at = _active_bound(x[cols], col_lower[cols], col_upper[cols])
+    keep = np.isfinite(at)
+    cols, at = cols[keep].astype(np.int32), at[keep]
+    rows = np.flatnonzero((np.abs(row_dual) > FACE_TOLERANCE) & (row_lower < row_upper))
+    rat = _active_bound(activity[rows], row_lower[rows], row_upper[rows])
+    keep = np.isfinite(rat)
+    rows, rat = rows[keep].astype(np.int32), rat[keep]
+    h.changeColsBounds(cols.size, cols, at, at)
+    h.changeRowsBounds(rows.size, rows, rat, rat)
+    return (cols, col_lower[cols], col_upper[cols]), (rows, row_lower[rows], row_upper[rows])
 
 
 def _stage_columns(h: highspy.Highs, stage, x: np.ndarray) -> np.ndarray:
@@ -326,6 +468,12 @@ def _stage_columns(h: highspy.Highs, stage, x: np.ndarray) -> np.ndarray:
         basis.col_status, basis.row_status = cols, row_status
         h.setBasis(basis)
     return np.concatenate([cost, np.repeat(stage.weight, 2)])
+
+
+def _active_bound(value: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """The bound each value sits at (the nearer one)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(value - lower) <= np.abs(value - upper), lower, upper)
 
 
 def read_solution(h: highspy.Highs, lp: LinearProgram, run_time=0.0, stage_rows=()) -> Solution:

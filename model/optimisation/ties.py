@@ -69,15 +69,17 @@ class Stage:
     cost: np.ndarray
     gaps: sp.csr_matrix | None = None
     weight: np.ndarray | None = None
+    nothing: str = ""  # what a point at the lower bound of every costed column means, for the summary
 
 
 def stages(lp, ctx) -> list[Stage]:
     """The stages that have something to decide in this LP, in order."""
     n = lp.compiled.shape[1]
-    out = [Stage("draw", modes.tie_break_cost(lp))]
+    out = [Stage("draw", modes.tie_break_cost(lp), nothing="nothing drawn into stores or boilers")]
     if curtailment.rule(ctx) == "pro_rata":  # free leaves every split of curtailment open
         out += [Stage("spill", -_cost(lp, ["Hydro-p"])), share(lp, ctx),
-                Stage("transport", _cost(lp, [b.name for b in lp.blocks("corridor")]))]
+                Stage("transport", _cost(lp, [b.name for b in lp.blocks("corridor")]),
+                      nothing="no corridor flow")]
     return [s for s in out if s is not None and (np.any(s.cost) or s.gaps is not None and s.gaps.nnz)
             and len(s.cost) == n]
 
