@@ -2,6 +2,7 @@
 across buses, spill, transport. Every expected figure is derived by hand in the docstring; one
 hour, all availabilities 1, no losses unless said, so curtailed MWh = MW."""
 
+import highspy
 import numpy as np
 import pytest
 
@@ -160,9 +161,9 @@ def test_context_day_curtailment_is_the_same_whatever_the_solver(solve, settings
     """1 April, weather year 2: the target is met, so where wind is curtailed was a tie (presolve
     on and off gave the same cost, 15,962,305.06 CNY, and Jiuquan's wind curtailed 8,636 against
     9,273 MWh). Now presolve and the method change no bus's curtailment, and the cost stays the
-    least (the stages run on the optimal face: to 1e-10, HiGHS's tolerances). Not asserted: the counted export and the corridor flows, which still move
-    with a tie the stages do not break (Jiuquan's CHP and Gansu's security units at the same
-    cost, ties.py)."""
+    least (the stages run on the optimal face: to 1e-10, HiGHS's tolerances). Not asserted: the
+    counted export and the corridor flows, which still move with a tie the stages do not break
+    (Jiuquan's CHP and Gansu's security units at the same cost, ties.py)."""
     from model.analyses.pipeline import run
 
     path = ROOT / "scenarios" / "gansu_2019.yaml"
@@ -190,3 +191,27 @@ def test_stage_columns_leave_the_solver_as_it_was(tmp_path):
     assert (h.getNumCol(), h.getNumRow()) == (built.lp.compiled.shape[1], built.lp.compiled.shape[0])
     again, _ = solver.solve_loaded(h, built.lp, built.ctx)
     np.testing.assert_allclose(again.x, first.x, atol=1e-9)
+
+
+def test_each_stage_runs_on_the_face_of_the_one_before():
+    """min x1 + x2 s.t. x1 + x2 >= 1, 0 <= x <= 1: every point with x1 + x2 = 1 is optimal (the
+    row's dual is 1, both reduced costs 0), so its face fixes the row at 1 and no column. Then min
+    x1 there: x = (0, 1), x1's reduced cost 1, so its face fixes x1 at 0. Then min -x1: on that
+    face x1 stays 0 (without it, 1). The bounds are given back when the block ends."""
+    h = solver.new_highs({"method": "simplex", "presolve": "off", "time_limit_s": 60, "threads": 1})
+    h.addVars(2, np.zeros(2), np.ones(2))
+    h.addRow(1.0, highspy.kHighsInf, 2, np.array([0, 1], dtype=np.int32), np.ones(2))
+    answers, fixed = [], []
+    with solver._narrowed(h) as narrow:
+        for cost in ([1.0, 1.0], [1.0, 0.0], [-1.0, 0.0]):
+            solver._set_cost(h, np.array(cost), 0.0)
+            h.run()
+            sol = h.getSolution()
+            answers.append(list(sol.col_value))
+            changed = solver._face_of(h, sol, np.array(cost))
+            fixed.append((list(changed[0][0]), list(changed[1][0])))
+            narrow(changed)
+    assert fixed[:2] == [([], [0]), ([0], [])]  # the row, then x1
+    np.testing.assert_allclose(answers[1:], [[0, 1], [0, 1]], atol=1e-12)
+    lp = h.getLp()
+    assert list(lp.col_upper_) == [1.0, 1.0] and list(lp.row_upper_) == [highspy.kHighsInf]

@@ -6,8 +6,11 @@ at a wind farm, curtailed at one bus instead of another while the corridors betw
 room, or burnt in the losses of flows sent both ways at once. The solver's method, presolve or
 the order of the file would choose. Instead, after the least cost (and max-export's stages
 before it), each stage below minimises its own objective among the optima of all the stages
-before it, each optimum kept within TIE_BREAK_TOLERANCE (model/optimisation/solve.py) by a row;
-the simplex starts from the last basis. Prices, the target price and reduced costs stay those of
+before it: on the optimal face of the stage before (solve._tie_break: after each stage's simplex
+vertex, the columns with a reduced cost and the rows with a dual are fixed where they sit, so
+the next stage moves only among that stage's optima, with no cost row to trade or stall on);
+the simplex starts from the last basis. Stage 3's |.| columns and rows stay in the LP for
+stage 4, fixed on its face likewise. Prices, the target price and reduced costs stay those of
 the least-cost stage (any primal optimum pairs with any dual optimum in an LP).
 
 1. draw: sum_t w_t (storage charge + clean-heating draw) (modes.TIE_BREAK_ROLES): nothing is
