@@ -4,7 +4,7 @@ least cost's, and what the stages decide (each unit's curtailment, MWh and share
 could produce; the wind and PV rates), then
 the largest difference of those between the settings.
 
-    python bench/bench_ties.py [SCENARIO] [--set KEY=VALUE ...] [--try KEY=VALUE,... ...]
+    python bench/bench_ties.py [SCENARIO] [--mode MODE] [--set KEY=VALUE ...] [--try KEY=VALUE,... ...]
 
 Each --try is one run's extra overrides (default: solver.presolve on, then off).
 """
@@ -29,8 +29,8 @@ from model.outputs import results  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def one(path, overrides):
-    built = builder.build(scenario.load(path, overrides))
+def one(path, overrides, mode=None):
+    built = builder.build(scenario.load(path, overrides), mode)
     h = solve.new_highs(built.ctx.values["solver"])
     solve.handoff(h, built.lp)
     c0 = time.process_time()
@@ -61,6 +61,7 @@ def one(path, overrides):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("scenario", nargs="?", default=str(ROOT / "scenarios" / "gansu_2019.yaml"))
+    p.add_argument("--mode", default=None, help="the run's mode (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], help="an override for every run")
     p.add_argument("--try", dest="tries", action="append", default=None, help="one run's overrides")
     args = p.parse_args()
@@ -70,7 +71,7 @@ def main():
     for t in tries:
         extra = _parse_set(t.split(","))
         print(f"{t}:", flush=True)
-        out.append(one(args.scenario, base + extra))
+        out.append(one(args.scenario, base + extra, args.mode))
     (c0, r0), rest = out[0], out[1:]
     for (c, r), t in zip(rest, tries[1:]):
         gap = max(abs(c[k] - c0[k]) for k in c0)
