@@ -295,7 +295,7 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, aft
     duals (_on_optimal_face); ``face=False`` (the decomposition, whose duals are the cuts', not a
     vertex's) keeps the least cost by a row instead. Each stage is solved by simplex from the
     last basis, and its own vertex's duals and reduced costs narrow the face for the next one
-    (_narrow_to_face): no stage can trade what a stage before it reached, and no cost row is
+    (_face_of): no stage can trade what a stage before it reached, and no cost row is
     left for the simplex to stall on. Duals are kept from the least-cost solve. Each stage's
     status, CPU seconds and simplex iterations go to ``solution.solver["tie_break_stages"]``.
 
