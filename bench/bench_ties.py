@@ -54,7 +54,9 @@ def one(path, overrides, mode=None):
         used = total(c.replace("-curtailment[", "-p["))
         print(f"    {c:<40} {v:14.3f} MWh  {100 * v / (v + used) if v + used else 0:7.3f}%")
     rates = {k: s["curtailment_rate"].get(k) for k in ("wind", "pv")}
-    print(f"    rates: wind {100 * rates['wind']:.4f}%, pv {100 * rates['pv']:.4f}%", flush=True)
+    print(f"    rates: wind {100 * rates['wind']:.4f}%, pv {100 * rates['pv']:.4f}%; counted export "
+          f"{s['target_counted_mwh']:.3f} MWh (a thermal tie no stage breaks may move it: ties.py)",
+          flush=True)
     return curtailed, rates
 
 

@@ -48,7 +48,9 @@ no stage here shares thermal output. Among parallel corridors with the same loss
 between the same buses (stage 4 sees only their sum); where a stage's objective is flat along
 an edge of the optima before it (a coincidence of the data: e.g. with losses, the rate at which
 one group's curtailment replaces another's would have to match the fractions' weights exactly);
-the split of spill among rivers where it remains; plan mode with wind or PV that may be built
+the split of spill among rivers where it remains; which hours a bus curtails where stores
+can shift energy between hours (on the Jiuquan-only year presolve on and off move 148 MWh
+between wind and PV, the total equal); plan mode with wind or PV that may be built
 (a share of a variable total is not linear; stage 3 is left out, said in the summary); and
 ``system.share_curtailment_across_buses: false``, which leaves stage 3 out (said likewise).
 """
