@@ -169,7 +169,7 @@ def stages(path, overrides, extra: dict, both: bool, ties: bool):
     x = {}
     for face in [True, False] if both else [True]:
         clock = Clock()
-        x[face] = solve._tie_break(h, lp, sol, face=face)
+        x[face] = solve._tie_break(h, lp, built.ctx, sol, face=face)
         print(f"  {'tie-break, ' + ('on the face' if face else 'cost row'):<34} {clock}  "
               f"drawn {t @ x[face]:.10g}, cost {c.c @ x[face] + c.offset:.12g}: {sol.tie_break}",
               flush=True)

@@ -33,6 +33,11 @@ A group of several buses adds the group's used fraction s[g, t] = 1 - f[g, t] in
 which puts the availabilities in the matrix (build.structure_key then rebuilds every point that
 changes them) and is refused in plan mode when a member may be built.
 
+Across groups the least cost still leaves the split open wherever the corridors between them
+have room: the tie-break's share stage decides it (model/optimisation/ties.py, stage 3): one
+fraction across the province where the network lets curtailment be shared, more only behind a
+corridor at its limit.
+
 free: each unit has its own output in [0, A[i, t]] (the former formulation): any split is optimal.
 
 Run-of-river hydro is outside the rule: its output counts as synchronous support, so it is not

@@ -37,11 +37,23 @@ SYSTEM = {
     "curtailment_rule": Param("-", "pro_rata", "How curtailment is shared among wind and PV units. "
                               "pro_rata: within a bus (or a curtailment_group of buses) and time step, "
                               "every wind and PV unit is curtailed by the same fraction of what it could "
-                              "produce, as Gansu's dispatch shares curtailment across plants; so 弃风率 and "
-                              "弃光率 do not depend on the solver or on the order of units in the file. free: "
-                              "any split the optimum allows (wind and PV cost the same, so the split is "
-                              "arbitrary). Run-of-river hydro is outside the rule (its output is synchronous "
-                              "support).", kind="choice", choices=("pro_rata", "free"), structural=True),
+                              "produce, as Gansu's dispatch shares curtailment across plants; across "
+                              "groups, one fraction for the province where the corridors let it be shared, "
+                              "more only behind a corridor at its limit (tie-break stages, "
+                              "model/optimisation/ties.py); run-of-river water is spilled only where wind "
+                              "and PV cannot be curtailed instead (it is not shared pro rata: its output is "
+                              "synchronous support). So 弃风率 and 弃光率 do not depend on the solver or on "
+                              "the order of units in the file. free: any split the optimum allows (wind and "
+                              "PV cost the same, so the split is arbitrary).",
+                              kind="choice", choices=("pro_rata", "free"), structural=True),
+    "share_curtailment_across_buses": Param("-", True, "Under curtailment_rule pro_rata with two or more "
+                                            "buses (curtailment groups) with wind or PV: the tie-break's "
+                                            "share stage decides how curtailment is split across them "
+                                            "(model/optimisation/ties.py, stage 3: one fraction where the "
+                                            "corridors let it be shared). It costs about 60 s of CPU on the "
+                                            "2019 context year (the least cost: 25 s). false: that split "
+                                            "is left to the solver (fast exploratory runs only).",
+                                            kind="bool"),
 }
 
 TARGET = {

@@ -33,11 +33,12 @@ the monolithic LP, at the stated gap.
 
 What the LP leaves open, the documented rules decide as in a monolithic run:
 
-- the tie-break stage (model/optimisation/modes.py) runs on the final dispatch: the best y stays fixed and,
-  among its dispatches within TIE_BREAK_TOLERANCE of its least cost, the one that draws the
-  least into stores and boilers (the monolithic stage runs on the optimal face, which needs a
-  vertex's duals, and could also move y along a tie in the builds; the tied options below
-  report whether there is one);
+- the tie-break stages (model/optimisation/ties.py) run on the final dispatch: the best y
+  stays fixed and, among its dispatches within TIE_BREAK_TOLERANCE of its least cost (kept by a
+  row: the cuts' duals are not a vertex's, so the optimal face of the monolithic run is not
+  at hand), the one that draws the least into stores and boilers; each later stage on the
+  optimal face of the one before (the monolithic stages could also move y along a tie in the
+  builds; the tied options below report whether there is one);
 - the tied options (solve._tied_options: unbuilt options that a least-cost plan could build
   instead) are asked of the cuts: the most of the candidates, each as a share of its limit,
   over y whose model keeps the least cost (within LEXICOGRAPHIC_TOLERANCE); a master's answer
@@ -341,7 +342,7 @@ def solve_plan(h, lp, ctx, run_time: float) -> Solution:
                                 "benders_gap": result.gap, "benders_lower_cny": result.lower,
                                 "least_cost_cpu_s": least_cost_cpu})
         t = time.process_time()
-        solution.x = solve._tie_break(h, lp, solution, face=False)  # the best y stays fixed: its dispatch
+        solution.x = solve._tie_break(h, lp, ctx, solution, face=False)  # the best y stays fixed
         solution.objective = float(c.c @ solution.x) + c.offset
         solution.solver["tie_break_cpu_s"] = time.process_time() - t
         solution.tied_options = _tied_options(h, lp, solution, result, cols, lower, upper)

@@ -314,7 +314,7 @@ class Solution:
     # the solve), with their duals
     stage_rows: list = field(default_factory=list)  # [(cols, coefs, upper, dual)]
     energy_row_dual: np.ndarray | None = None  # row duals without the target penalty's term
-    tie_break: str = ""  # how the tie-break stage ended (model/optimisation/solve.py, _tie_break)
+    tie_break: str = ""  # how the tie-break stages ended, what they left open (solve.py, _tie_break)
     tied_options: dict | None = None  # plan mode: column -> what a least-cost plan could build
     ceiling_mwh: float | None = None  # a short target's ceiling, as the target counts export
 

@@ -37,13 +37,7 @@ from .lp import linear
 
 LOCAL_LOAD_ROLES = ("unserved", "heat_unserved")
 
-# The tie-break stage (every mode). Surplus wind and PV cost nothing, so an optimum may use it or
-# curtail it: it can be drawn into heat stores and batteries only to be lost, and the optimum is
-# no dearer. The rule: among the optima (the optimal face, model/optimisation/solve.py), the one
-# that draws the least electricity into stores and boilers (sum_t w_t of storage charge and
-# clean-heating draw), so no energy is drawn only to be lost and curtailment is what is
-# really surplus. Prices, the target price and reduced costs stay those of the least-cost stage
-# (any primal optimum pairs with any dual optimum in an LP).
+# What the first tie-break stage draws the least of (model/optimisation/ties.py, stage 1).
 TIE_BREAK_ROLES = ("flexible_draw",)
 
 

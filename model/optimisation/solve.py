@@ -9,10 +9,11 @@ from contextlib import contextmanager
 
 import highspy
 import numpy as np
+import scipy.sparse as sp
 
 from .. import progress
 from ..errors import SolveError
-from . import decomposition, modes
+from . import decomposition, modes, ties
 from .lp import LinearProgram, Solution
 
 # Relative slack on the stage-1 optimum in max-export: enough for HiGHS's tolerances, small
@@ -186,7 +187,7 @@ def solve_loaded(h: highspy.Highs, lp: LinearProgram, ctx, ceiling=True) -> tupl
             _run(h, lp, "")
         solution = read_solution(h, lp, run_time, rows)
         solution.energy_row_dual = None if rows else _energy_prices(h, lp, solution)
-        solution.x = _tie_break(h, lp, solution, after_stages=bool(rows))  # keeps max-export's stages
+        solution.x = _tie_break(h, lp, ctx, solution, after_stages=bool(rows))  # keeps max-export's
         # what the reported dispatch costs: the least cost, to the face's tolerance
         solution.objective = float(lp.compiled.c @ solution.x) + lp.compiled.offset
     solution.tied_options = _tied_options(h, lp, solution) if ctx.mode == "plan" else None
@@ -201,7 +202,7 @@ def _restored(h: highspy.Highs, lp: LinearProgram, basis=False):
     valid basis: the ceiling then ran from scratch (27 s CPU on the 2019 context year against 2 s
     from the least-cost basis), and so would the next sweep point."""
     c = lp.compiled
-    n_row = c.shape[0]
+    n_row, n_col = c.shape
     method, strategy = option(h, "solver"), option(h, "simplex_strategy")
     saved = h.getBasis() if basis else None
     try:
@@ -210,6 +211,8 @@ def _restored(h: highspy.Highs, lp: LinearProgram, basis=False):
         h.setOptionValue("simplex_strategy", strategy)
         if h.getNumRow() > n_row:
             h.deleteRows(h.getNumRow() - n_row, np.arange(n_row, h.getNumRow(), dtype=np.int32))
+        if h.getNumCol() > n_col:  # a tie-break stage's |gap| columns
+            h.deleteCols(h.getNumCol() - n_col, np.arange(n_col, h.getNumCol(), dtype=np.int32))
         _set_cost(h, c.c, c.offset)
         h.setOptionValue("solver", method)
         if saved is not None and saved.valid and h.getNumRow() == len(saved.row_status):
@@ -326,80 +329,186 @@ def implied_optimum(cost: np.ndarray, x: np.ndarray, lp: LinearProgram) -> float
     return float(cost @ x)
 
 
-def _tie_break(h: highspy.Highs, lp: LinearProgram, solution: Solution, after_stages=False,
+def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, after_stages=False,
                face=True) -> np.ndarray:
-    """The primal of the tie-break stage (modes.TIE_BREAK_ROLES): the least-cost optimum that draws
-    the least into stores and boilers. Simplex from the optimal basis, on the optimal face
-    (_on_optimal_face); ``face=False`` (the decomposition, whose duals are the cuts', not a
-    vertex's) keeps the optimum by a row instead. Duals are kept from before.
+    """The primal of the tie-break stages (model/optimisation/ties.py): each minimises its own
+    objective on the optimal face of the stages before it. The least cost's face comes from its
+    duals (_on_optimal_face); ``face=False`` (the decomposition, whose duals are the cuts', not a
+    vertex's) keeps the least cost by a row instead. Each stage is solved by simplex from the
+    last basis, and its own vertex's duals and reduced costs narrow the face for the next one
+    (_face_of): no stage can trade what a stage before it reached, and no cost row is
+    left for the simplex to stall on. Duals are kept from the least-cost solve. Each stage's
+    status, CPU seconds and simplex iterations go to ``solution.solver["tie_break_stages"]``.
 
-    The serial dual (HiGHS's default) after a least-cost solve: 0.28 s CPU against 1.1 s for
-    HiGHS's choice of variant on the Jiuquan-only year, 1.5 against 3.3 s on the 2019 context;
-    HiGHS's choice ``after_stages`` (max-export's): 4.4 against 29.5 s on the context year
-    (both measured with the cost row, before the face)."""
-    cost = modes.tie_break_cost(lp)
-    if not np.any(cost):
-        solution.tie_break = "nothing to break: no stores or boilers"
-        return solution.x
-    if implied_optimum(cost, solution.x, lp) is not None:
-        solution.tie_break = "nothing to break: nothing drawn into stores or boilers"
+    The serial dual (HiGHS's default) for the draw stage after a least-cost solve: 0.28 s CPU
+    against 1.1 s for HiGHS's choice of variant on the Jiuquan-only year, 1.5 against 3.3 s on
+    the 2019 context; HiGHS's choice ``after_stages`` (max-export's): 4.4 against 29.5 s on the
+    context year (both measured with the cost row, before the face)."""
+    todo = ties.stages(lp, ctx)
+    if not todo:
+        solution.tie_break = "nothing to break"
         return solution.x
     c = lp.compiled.c
-    with _restored(h, lp, basis=True), _on_optimal_face(h, lp, solution, face):
+    n_col = len(c)
+    x, record = solution.x, []
+    solution.solver["tie_break_stages"] = record
+    with _restored(h, lp, basis=True), _on_optimal_face(h, lp, solution, face), _narrowed(h) as narrow:
         if not face:
-            # The slack lets the tie-break trade at most this share of the cost for less drawn;
-            # tighter rows (1e-12) stall HiGHS's simplex on some scenarios.
-            _keep(h, c, float(c @ solution.x), TIE_BREAK_TOLERANCE)
+            # The slack lets the stages trade at most this share of the cost; tighter rows
+            # (1e-12) stall HiGHS's simplex on some scenarios.
+            _keep(h, c, float(c @ x), TIE_BREAK_TOLERANCE)
         h.setOptionValue("solver", "simplex")
-        if after_stages:
-            h.setOptionValue("simplex_strategy", 0)
-        _set_cost(h, cost, 0.0)
-        h.run()
-        status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
-            solution.tie_break = "optimal"
-            return np.asarray(h.getSolution().col_value)
-    # said in the summary, never silent: the least-cost solution stands as solved
-    solution.tie_break = f"not solved ({h.modelStatusToString(status)}): the least-cost solution is kept"
-    return solution.x
+        strategy = 0 if after_stages else option(h, "simplex_strategy")
+        for k, stage in enumerate(todo):
+            t, last = time.process_time(), k == len(todo) - 1
+            cost = _stage_columns(h, stage, x)
+            if stage.gaps is None and implied_optimum(stage.cost, x, lp) is not None:
+                # x proves the stage's optimum: its face is its costed columns at their bounds
+                if not last:
+                    narrow(_fixed_at_lower(h, stage.cost))
+                record.append({"stage": stage.label, "status": "implied: " + stage.nothing,
+                               "cpu_s": time.process_time() - t, "iterations": 0})
+                continue
+            _set_cost(h, cost, 0.0)
+            # From the share stage on, the primal simplex: the last optimum is a feasible start
+            # (the |gap| columns take up the new rows' activity); see the README's Speed.
+            if stage.gaps is not None:
+                strategy = 4
+            h.setOptionValue("simplex_strategy", strategy)
+            h.run()
+            status = h.getModelStatus()
+            record.append({"stage": stage.label, "status": h.modelStatusToString(status),
+                           "cpu_s": time.process_time() - t,
+                           "iterations": int(h.getInfo().simplex_iteration_count)})
+            if status != highspy.HighsModelStatus.kOptimal:
+                # said in the summary, never silent: the stages before stand as solved
+                solution.tie_break = (f"stage {stage.label} not solved ({h.modelStatusToString(status)}): "
+                                      "the solution of the stages before it is kept")
+                return x
+            sol = h.getSolution()
+            x = np.asarray(sol.col_value)[:n_col]
+            if not last:
+                narrow(_face_of(h, sol, cost))
+    note = ties.left_open(lp, ctx)
+    if all(r["status"].startswith("implied") for r in record):
+        solution.tie_break = "nothing to break: " + "; ".join(s.nothing for s in todo)
+    else:
+        solution.tie_break = "optimal"
+    if note:
+        solution.tie_break += f"; left open: {note}"
+    return x
+
+
+@contextmanager
+def _narrowed(h: highspy.Highs):
+    """Yields ``narrow(changes)``, which records bounds a stage fixed ((cols, lower, upper),
+    (rows, lower, upper): those before); every one is given back when the block ends."""
+    done = []
+    try:
+        yield done.append
+    finally:
+        for (cols, col_lower, col_upper), (rows, row_lower, row_upper) in reversed(done):
+            h.changeColsBounds(cols.size, cols, col_lower, col_upper)
+            h.changeRowsBounds(rows.size, rows, row_lower, row_upper)
+
+
+def _face_of(h: highspy.Highs, sol, cost: np.ndarray) -> tuple:
+    """Restrict ``h`` to the optimal face of its last run (objective ``cost``, solution ``sol``
+    of a simplex vertex); returns the bounds it changed, as they were."""
+    return _fix_face(h, cost, np.asarray(sol.col_value), np.asarray(sol.col_dual),
+                     np.asarray(sol.row_value), np.asarray(sol.row_dual))
+
+
+def _fixed_at_lower(h: highspy.Highs, cost: np.ndarray) -> tuple:
+    """Fix the columns with a cost at their lower bounds; returns the bounds changed, as they were."""
+    held = h.getLp()
+    col_lower, col_upper = np.asarray(held.col_lower_), np.asarray(held.col_upper_)
+    cols = np.flatnonzero(cost).astype(np.int32)
+    cols = cols[col_lower[cols] < col_upper[cols]]
+    h.changeColsBounds(cols.size, cols, col_lower[cols], col_lower[cols])
+    empty = np.zeros(0, dtype=np.int32)
+    return (cols, col_lower[cols], col_upper[cols]), (empty, np.zeros(0), np.zeros(0))
 
 
 @contextmanager
 def _on_optimal_face(h: highspy.Highs, lp: LinearProgram, solution: Solution, on=True):
     """``h``'s LP restricted to its optimal face, the set of all its least-cost solutions, while
-    the block runs; its bounds back after. A feasible x is optimal if and only if it is
-    complementary to one optimal dual (any one), so the face is: every column whose reduced cost
-    is not 0 fixed at the bound it sits at, every row whose dual is not 0 fixed at its active
-    bound (max-export's stage rows too), all else as it was. Every point of it costs the least
-    cost (c x = the dual bound), so no row on the cost is needed: the stages after the optimum
-    ran 184 s (tie-break) and over 1,000 s (tied options) on the hourly plan with one, whose
-    slack (1e-9 of the cost) they could trade. "Not 0": beyond FACE_TOLERANCE, the reduced
-    costs relative to the column's cost."""
+    the block runs; its bounds back after (_fix_face). Every point of it costs the least cost
+    (c x = the dual bound), so no row on the cost is needed: the stages after the optimum ran
+    184 s (tie-break) and over 1,000 s (tied options) on the hourly plan with one, whose slack
+    (1e-9 of the cost) they could trade."""
     if not on:
         yield
         return
-    held = h.getLp()
-    col_lower, col_upper = np.asarray(held.col_lower_), np.asarray(held.col_upper_)
-    row_lower, row_upper = np.asarray(held.row_lower_), np.asarray(held.row_upper_)
-    c, x, n_row = lp.compiled, solution.x, lp.compiled.shape[0]
-    cols = np.flatnonzero(np.abs(solution.col_dual) > FACE_TOLERANCE * np.maximum(1.0, np.abs(c.c)))
-    at = _active_bound(x[cols], col_lower[cols], col_upper[cols])
-    keep = np.isfinite(at)
-    cols, at = cols[keep].astype(np.int32), at[keep]
+    c, x = lp.compiled, solution.x
     dual = np.append(solution.row_dual, [r[3] for r in solution.stage_rows])
     activity = np.append(c.A @ x, [float(r[1] @ x[r[0]]) for r in solution.stage_rows])
-    rows = np.flatnonzero((np.abs(dual) > FACE_TOLERANCE) & (row_lower < row_upper))
-    rat = _active_bound(activity[rows], row_lower[rows], row_upper[rows])
-    keep = np.isfinite(rat)
-    rows, rat = rows[keep].astype(np.int32), rat[keep]
-    assert n_row + len(solution.stage_rows) == row_lower.size
-    h.changeColsBounds(cols.size, cols, at, at)
-    h.changeRowsBounds(rows.size, rows, rat, rat)
+    assert activity.size == h.getNumRow()
+    (cols, col_lower, col_upper), (rows, row_lower, row_upper) = _fix_face(
+        h, c.c, x, solution.col_dual, activity, dual)
     try:
         yield
     finally:
-        h.changeColsBounds(cols.size, cols, col_lower[cols], col_upper[cols])
-        h.changeRowsBounds(rows.size, rows, row_lower[rows], row_upper[rows])
+        h.changeColsBounds(cols.size, cols, col_lower, col_upper)
+        h.changeRowsBounds(rows.size, rows, row_lower, row_upper)
+
+
+def _fix_face(h: highspy.Highs, cost, x, col_dual, activity, row_dual) -> tuple:
+    """Restrict ``h``'s LP (objective ``cost``) to its optimal face, given one optimal point
+    (``x``, its rows' ``activity``) and one optimal dual (``col_dual``, ``row_dual``). A feasible
+    point is optimal if and only if it is complementary to one optimal dual (any one), so the
+    face is: every column whose reduced cost is not 0 fixed at the bound it sits at, every row
+    whose dual is not 0 fixed at its active bound, all else as it was. "Not 0": beyond
+    FACE_TOLERANCE, the reduced costs relative to the column's cost. Returns the bounds it
+    changed, as they were: ((cols, lower, upper), (rows, lower, upper))."""
+    held = h.getLp()
+    col_lower, col_upper = np.asarray(held.col_lower_), np.asarray(held.col_upper_)
+    row_lower, row_upper = np.asarray(held.row_lower_), np.asarray(held.row_upper_)
+    cols = np.flatnonzero((np.abs(col_dual) > FACE_TOLERANCE * np.maximum(1.0, np.abs(cost)))
+                          & (col_lower < col_upper))
+    at = _active_bound(x[cols], col_lower[cols], col_upper[cols])
+    keep = np.isfinite(at)
+    cols, at = cols[keep].astype(np.int32), at[keep]
+    rows = np.flatnonzero((np.abs(row_dual) > FACE_TOLERANCE) & (row_lower < row_upper))
+    rat = _active_bound(activity[rows], row_lower[rows], row_upper[rows])
+    keep = np.isfinite(rat)
+    rows, rat = rows[keep].astype(np.int32), rat[keep]
+    h.changeColsBounds(cols.size, cols, at, at)
+    h.changeRowsBounds(rows.size, rows, rat, rat)
+    return (cols, col_lower[cols], col_upper[cols]), (rows, row_lower[rows], row_upper[rows])
+
+
+def _stage_columns(h: highspy.Highs, stage, x: np.ndarray) -> np.ndarray:
+    """Add a stage's |gap| columns and rows to ``h`` (gap = over - under, both >= 0, each at
+    the gap's weight), in a basis where they take up the rows' activity at ``x``; returns the
+    stage's cost over all of ``h``'s columns."""
+    n = h.getNumCol()
+    cost = np.zeros(n)
+    cost[:len(stage.cost)] = stage.cost
+    if stage.gaps is None or not stage.gaps.shape[0]:
+        return cost
+    k = stage.gaps.shape[0]
+    activity = stage.gaps @ x
+    h.addCols(2 * k, np.repeat(stage.weight, 2), np.zeros(2 * k), np.full(2 * k, highspy.kHighsInf),
+              0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+    extra = sp.csr_matrix((np.tile([-1.0, 1.0], k), np.arange(n, n + 2 * k), np.arange(0, 2 * k + 1, 2)),
+                          shape=(k, n + 2 * k))
+    gaps = sp.hstack([stage.gaps, sp.csr_matrix((stage.gaps.shape[0], n + 2 * k - stage.gaps.shape[1]))])
+    rows = (gaps.tocsr() + extra).tocsr()
+    rows.sort_indices()
+    h.addRows(k, np.zeros(k), np.zeros(k), rows.nnz, rows.indptr.astype(np.int32),
+              rows.indices.astype(np.int32), rows.data)
+    basis = h.getBasis()
+    if basis.valid:
+        basic, lower = highspy.HighsBasisStatus.kBasic, highspy.HighsBasisStatus.kLower
+        cols, row_status = list(basis.col_status), list(basis.row_status)
+        over = activity > 0
+        cols[n::2] = [basic if o else lower for o in over]
+        cols[n + 1::2] = [lower if o else basic for o in over]
+        row_status[-k:] = [lower] * k
+        basis.col_status, basis.row_status = cols, row_status
+        h.setBasis(basis)
+    return np.concatenate([cost, np.repeat(stage.weight, 2)])
 
 
 def _active_bound(value: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
