@@ -19,9 +19,10 @@ stage's CPU seconds, its iterations and gap, its builds; against the cold least 
 ``--reference``, a monolithic objective measured before, to skip the 6-10 minutes).
 
 --benders --gap G: the decomposition's least-cost stage alone (from the plan at 6 segments a
-day, as solve_plan starts it), stopped at the proven relative gap G (solver.plan_gap), each
-dispatch after the first by --each: interior point and crossover, cold (ipm), or dual simplex
-from the last basis; each iteration's bounds and CPU seconds, and the builds it ends with.
+day, as solve_plan starts a week or more), stopped at the proven relative gap G (benders'
+gap_tolerance; solve_plan's is 1e-7), each dispatch after the first by --each: interior point
+and crossover, cold (ipm), or dual simplex from the last basis; each iteration's bounds and
+CPU seconds, and the builds it ends with.
 
 Cold: the scenario as it stands (its own solver.method). Warm: the plan at N segments a day
 is solved; its additions are fixed in the hourly LP, whose dispatch is solved (by dual simplex,
@@ -154,7 +155,7 @@ def decomposed(path, overrides):
 
 def refined(path, overrides, gap: float, each: str):
     """The decomposition's least-cost stage alone, to a proven gap of ``gap``, each dispatch
-    after the first by ``each``: from the merged start as solve_plan runs it, CPU timed."""
+    after the first by ``each``, from the merged start; CPU timed."""
     clock = Clock()
     built = builder.build(scenario.load(path, overrides))
     lp = built.lp
