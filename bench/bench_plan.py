@@ -2,7 +2,8 @@
 against the decomposition (solver.plan_method benders, model/optimisation/decomposition.py).
 
     python bench/bench_plan.py [SCENARIO] [--segments 6] [--dispatch ipm|simplex]
-        [--free primal|dual] [--skip-cold] [--benders] [--reference OBJECTIVE]
+        [--free primal|dual] [--skip-cold] [--benders [--gap G [--each ipm|simplex]]]
+        [--reference OBJECTIVE]
         [--stages] [--try OPTION=VALUE,...] [--both-tie-breaks] [--no-ties]
         [--set KEY=VALUE ...]
 
@@ -16,6 +17,12 @@ skips it).
 --benders: the whole plan solve by decomposition (least cost, tie-break, tied options), each
 stage's CPU seconds, its iterations and gap, its builds; against the cold least cost (or
 ``--reference``, a monolithic objective measured before, to skip the 6-10 minutes).
+
+--benders --gap G: the decomposition's least-cost stage alone (from the plan at 6 segments a
+day, as solve_plan starts a week or more), stopped at the proven relative gap G (benders'
+gap_tolerance; solve_plan's is 1e-7), each dispatch after the first by --each: interior point
+and crossover, cold (ipm), or dual simplex from the last basis; each iteration's bounds and
+CPU seconds, and the builds it ends with.
 
 Cold: the scenario as it stands (its own solver.method). Warm: the plan at N segments a day
 is solved; its additions are fixed in the hourly LP, whose dispatch is solved (by dual simplex,
@@ -44,7 +51,7 @@ import yaml  # noqa: E402
 
 from model.inputs import scenario  # noqa: E402
 from model.optimisation import build as builder  # noqa: E402
-from model.optimisation import modes, solve  # noqa: E402
+from model.optimisation import decomposition, modes, solve  # noqa: E402
 
 STRATEGY = {"primal": 4, "dual": 1, "simplex": 1}  # HiGHS simplex_strategy
 
@@ -146,6 +153,29 @@ def decomposed(path, overrides):
     return sol.objective
 
 
+def refined(path, overrides, gap: float, each: str):
+    """The decomposition's least-cost stage alone, to a proven gap of ``gap``, each dispatch
+    after the first by ``each``, from the merged start; CPU timed."""
+    clock = Clock()
+    built = builder.build(scenario.load(path, overrides))
+    lp = built.lp
+    h = solve.new_highs(built.ctx.values["solver"])
+    solve.handoff(h, lp)
+    solve.apply_options(h, built.ctx.values["solver"])
+    print(f"  {'build and handoff':<34} {clock}", flush=True)
+    clock = Clock()
+    start = decomposition.merged_start(built.ctx)
+    print(f"  {f'start, {decomposition.MERGED_SEGMENTS} segments a day':<34} {clock}", flush=True)
+    result = decomposition.benders(h, lp, start, say=lambda t: print("  " + t, flush=True),
+                                   gap_tolerance=gap, dispatch=each)
+    print(f"  {f'benders to {gap:g}, each {each}':<34} {clock}  objective {result.upper:.12g}  "
+          f"lower {result.lower:.12g}, {result.iterations} iterations, proven gap {result.gap:.2e}")
+    cols = decomposition.build_columns(lp)[0]
+    print("  builds: " + ", ".join(f"{lp.col_name(j)} {v:.2f}" for j, v in zip(cols, result.y)
+                                   if abs(v) > 1e-6))
+    return result.upper
+
+
 def stages(path, overrides, extra: dict, both: bool, ties: bool):
     built = builder.build(scenario.load(path, overrides))
     lp, c = built.lp, built.lp.compiled
@@ -195,6 +225,10 @@ def main():
     p.add_argument("--free", choices=("primal", "dual"), default="primal")
     p.add_argument("--skip-cold", action="store_true", help="time only the warm start")
     p.add_argument("--benders", action="store_true", help="the decomposition, not the warm start")
+    p.add_argument("--gap", type=float, help="with --benders: its least-cost stage alone, to this "
+                   "proven relative gap")
+    p.add_argument("--each", choices=("ipm", "simplex"), default="ipm",
+                   help="with --gap: how each dispatch after the first is solved")
     p.add_argument("--reference", type=float, help="the monolithic objective, instead of solving it")
     p.add_argument("--stages", action="store_true", help="the monolithic plan, stage by stage")
     p.add_argument("--try", dest="extra", default="", metavar="OPTION=VALUE,...",
@@ -210,7 +244,9 @@ def main():
         stages(args.scenario, overrides, bench_solver.options(args.extra), args.both_tie_breaks,
                not args.no_ties)
         return
-    if args.benders:
+    if args.benders and args.gap is not None:
+        objective = refined(args.scenario, overrides, args.gap, args.each)
+    elif args.benders:
         objective = decomposed(args.scenario, overrides)
     else:
         objective = warm(args.scenario, overrides, args.segments, args.dispatch, args.free)

@@ -111,3 +111,19 @@ def test_the_first_plan_is_the_merged_plan_within_the_limits():
     y = decomposition.merged_start(built.ctx)
     assert y.shape == cols.shape and np.all(y >= lower - 1e-6) and np.all(y <= upper + 1e-6)
     assert np.any(y > 1.0)  # it builds something: the battery and condensers of the hourly plan
+
+
+@pytest.mark.parametrize("dispatch", ["simplex", "ipm"])
+def test_a_looser_gap_is_proven_against_the_monolithic_least_cost(dispatch):
+    """benders(gap_tolerance=...), as bench/bench_plan.py --gap measures it: its bounds hold the
+    monolithic least cost, its best plan costs at most the stated share above it, and it stops
+    sooner than the exact loop."""
+    lp, h = _loaded()
+    h.run()
+    optimum = h.getInfo().objective_function_value
+    exact = decomposition.benders(h, lp)
+    loose = decomposition.benders(h, lp, gap_tolerance=1e-2, dispatch=dispatch)
+    assert loose.gap <= 1e-2 and loose.iterations < exact.iterations
+    assert loose.lower <= optimum * (1 + 1e-9) and loose.upper >= optimum * (1 - 1e-9)
+    assert loose.upper - optimum <= 1e-2 * loose.upper
+    assert exact.upper == pytest.approx(optimum, rel=1e-6)

@@ -225,9 +225,12 @@ class Level:
         return self.lower + self.span * np.clip(u, 0, 1)
 
 
-def benders(h, lp, start=None, deadline=np.inf, say=None) -> Result:
+def benders(h, lp, start=None, deadline=np.inf, say=None, gap_tolerance=GAP_TOLERANCE,
+            dispatch="simplex") -> Result:
     """Least-cost build columns and dispatch, in ``h`` (which holds ``lp``), from ``start``
-    (default: nothing built). Leaves ``h`` holding the dispatch LP at the best y."""
+    (default: nothing built), to a proven relative gap of ``gap_tolerance``; each dispatch by
+    ``dispatch``: simplex (from the last basis) or ipm (interior point and crossover, cold).
+    Leaves ``h`` holding the dispatch LP at the best y."""
     cols, lower, upper = build_columns(lp)
     y = np.clip(lower if start is None else start, lower, upper)
     master, level = Master(lower, upper), Level(lower, upper)
@@ -236,7 +239,8 @@ def benders(h, lp, start=None, deadline=np.inf, say=None) -> Result:
     radius, boxed = INITIAL_RADIUS, False
     for k in range(1, MAX_ITERATIONS + 1):
         t = time.process_time()
-        if k == 1:  # no basis yet: interior point and crossover leave one ...
+        # No basis yet (or cold by choice): interior point and crossover leave one ...
+        if k == 1 or dispatch == "ipm":
             h.setOptionValue("solver", "ipm")
             h.setOptionValue("presolve", "on")
             _evaluate(h, cols, y, lp)
@@ -259,7 +263,7 @@ def benders(h, lp, start=None, deadline=np.inf, say=None) -> Result:
             say(f"benders {k}: UB {best.f:.10g}, LB {lb:.10g}, gap {gap:.1e}, "
                 f"{h.getInfo().simplex_iteration_count} simplex iterations, "
                 f"{time.process_time() - t:.1f} s CPU")
-        if gap <= GAP_TOLERANCE or h.getRunTime() > deadline:
+        if gap <= gap_tolerance or h.getRunTime() > deadline:
             break
         y = level.solve(best.y, lb + LEVEL_SHARE * (best.f - lb), radius)
         boxed = y is None
