@@ -313,39 +313,26 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=Non
     shapley, shapley_se, shapley_solves, exact = _shapley(
         a, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"], cost
     )
-    rows = []
-    for pos, i in enumerate(chain):
-        m, one = plan.measures[i], a.v({i})
-        capital = m.spec["capital_cost_cny"]
-        fixed = (
-            math.nan
-            if capital is None
-            else annuity(capital, rate, m.spec["lifetime_years"]) + m.spec["fixed_om_cny_per_yr"]
+    rows = [
+        _row(
+            plan.measures[i],
+            i,
+            pos,
+            timely[i],
+            a.v({i}),
+            base,
+            rate,
+            floor,
+            {
+                "alone": alone[i],
+                "step": steps[i],
+                "last": last[i],
+                "shapley": shapley.get(i),
+                "shapley_se": shapley_se.get(i),
+            },
         )
-        # a year's cost against a year's export: a shorter run's figures are scaled up to a year
-        year = base["year_fraction"]
-        operating = (one["cost_cny"] - base["cost_cny"]) / year
-        per_year = fixed + operating
-        rows.append(
-            _row(
-                m,
-                i,
-                pos,
-                timely[i],
-                alone[i],
-                steps[i],
-                last[i],
-                shapley.get(i),
-                shapley_se.get(i),
-                one,
-                base,
-                fixed,
-                operating,
-                per_year,
-                floor,
-                year,
-            )
-        )
+        for pos, i in enumerate(chain)
+    ]
     table = pd.DataFrame(rows)
     return {
         "table": table,
@@ -411,24 +398,21 @@ def _shapley(a: Analysis, flagged, n, count, seed, cost) -> tuple[dict, dict, in
     return out, se, len(a.solved) - before, exact
 
 
-def _row(
-    m,
-    i,
-    pos,
-    timely,
-    alone,
-    step,
-    last,
-    shapley,
-    shapley_se,
-    one,
-    base,
-    fixed,
-    operating,
-    per_year,
-    floor,
-    year,
-):
+def _row(m, i, pos, timely, one, base, rate, floor, got) -> dict:
+    """The table's row of measure ``m`` (listed ``i``, ``pos`` in the waterfall); ``got``: its
+    export contributions (MWh: alone, step, last, shapley, shapley_se)."""
+    capital = m.spec["capital_cost_cny"]
+    fixed = (
+        math.nan
+        if capital is None
+        else annuity(capital, rate, m.spec["lifetime_years"]) + m.spec["fixed_om_cny_per_yr"]
+    )
+    # a year's cost against a year's export: a shorter run's figures are scaled up to a year
+    year = base["year_fraction"]
+    operating = (one["cost_cny"] - base["cost_cny"]) / year
+    per_year = fixed + operating
+    alone, step, last = got["alone"], got["step"], got["last"]
+    shapley, shapley_se = got["shapley"], got["shapley_se"]
     per_mwh = per_year / (alone / year) if alone > floor else math.nan
     e = lambda x: x / qty.TWH  # noqa: E731
     y = lambda x: qty.value("energy", x, "zh")  # noqa: E731  亿千瓦时
