@@ -117,3 +117,17 @@ def test_parallel_corridors_share_in_proportion_to_capacity(solve, presolve):
     assert hourly(r, "Corridor-forward[c3]")[0] == pytest.approx(0, abs=1e-6)
     assert r.summary["objective_cny"] == pytest.approx(20000, rel=1e-12)
     assert r.summary["tie_break"] == "optimal" and r.summary["checks"]["ok"]
+
+
+def test_thermal_stage_needs_no_solve_when_the_face_fixes_every_unit(tmp_path):
+    """two_plants with 500 MW of demand: both units run at their 100 and 300 MW, 100 MW unserved
+    at the VOLL, so each unit's reduced cost (200 - 10,000) fixes it at its bound on the least
+    cost's face: every row of stage 5 is a constant, and the stage is left without a solve."""
+    data = two_plants()
+    data["demand"]["d"] = {"bus": "h", **flat_demand(500)}
+    built = build(scenario.load(write_scenario(tmp_path, data)))
+    sol, _ = solver.solve(built.lp, built.ctx)
+    np.testing.assert_allclose(sol.value("Coal-p")[:, 0], [100, 300], atol=1e-6)
+    record = {r["stage"]: r for r in sol.solver["tie_break_stages"]}
+    assert record["thermal"]["status"] == "implied: no thermal output left to share"
+    assert record["thermal"]["iterations"] == 0
