@@ -95,8 +95,9 @@ class Stage:
     weight: np.ndarray | None = None
     nothing: str = ""  # what a point at the lower bound of every costed column means, for the summary
     # Leave out the rows whose columns the faces before have all fixed (a constant |.|): stages 5
-    # and 6 pair units of one cost in every hour, and in most hours the least cost's face has
-    # fixed one of them at least; stage 3's rows are kept whole, as measured.
+    # and 6 pair the members of each class in every hour, and in many hours the faces before
+    # have fixed both (60% of them on the context year's December); stage 3's rows are kept
+    # whole, as measured.
     prune: bool = False
 
 
@@ -159,7 +160,7 @@ def thermal(lp) -> Stage | None:
         cost, ub = np.asarray(b.cost, dtype=float), np.asarray(b.ub, dtype=float)
         for i in range(len(b.units)):
             classes[tuple(np.unique(np.round(cost[i], 6)))].append((b.cols[i], ub[i]))
-    return _shared(lp, "thermal", classes)
+    return _shared(lp, "thermal", classes, "no thermal output left to share")
 
 
 def parallel(lp, ctx) -> Stage | None:
@@ -176,10 +177,10 @@ def parallel(lp, ctx) -> Stage | None:
         for way, block in zip(("out", "back"), blocks if first else blocks[::-1]):
             bound = np.asarray(block.ub[i], dtype=float)
             classes[(min(ends), max(ends), loss, way)].append((block.cols[i], bound))
-    return _shared(lp, "parallel", classes)
+    return _shared(lp, "parallel", classes, "no flow left to share among parallel corridors")
 
 
-def _shared(lp, label, classes) -> Stage | None:
+def _shared(lp, label, classes, nothing) -> Stage | None:
     """The stage ``label`` of the pro-rata rows within each class (key -> [(columns (T,), bound
     (T,))] of its members) that has two members or more; None when none has."""
     parts = [_pro_rata(lp, [c[None, :] for c, _ in m], np.array([ub for _, ub in m]))
@@ -187,8 +188,7 @@ def _shared(lp, label, classes) -> Stage | None:
     if not parts:
         return None
     return Stage(label, np.zeros(lp.compiled.shape[1]), sp.vstack([g for g, _ in parts]).tocsr(),
-                 np.concatenate([w for _, w in parts]), nothing=f"no {label} output left to share",
-                 prune=True)
+                 np.concatenate([w for _, w in parts]), nothing=nothing, prune=True)
 
 
 def _pro_rata(lp, cols, avail) -> tuple[sp.csr_matrix, np.ndarray]:
