@@ -64,10 +64,11 @@ stages 1, 5 and 6 run, and any split of curtailment the optimum allows is left t
 Ties that may remain. Where a stage's objective is flat along an edge of the optima
 before it (a coincidence of the data: e.g. with losses, the rate at which one group's
 curtailment replaces another's would have to match the fractions' weights exactly); the split
-of spill among rivers where it remains; which hours a bus curtails, exports or draws where
-stores, shiftable direct purchase or a line's annual volume can shift energy between hours (on
-the Jiuquan-only year presolve on and off move 148 MWh of curtailment between wind and PV, the
-total equal, and the DC flow in 4 of the hours its synchronous support holds it: 2,671 against
+of spill among rivers where it remains; which hours a bus curtails, exports, draws or burns
+where stores, shiftable direct purchase or an annual total (a short target's, a line's volume)
+let energy move between hours (on the Jiuquan-only year presolve on and off move 148 MWh of
+curtailment between wind and PV, the total equal, and CHP output, direct purchase and the DC
+flow between hours, so the hours the DC line's synchronous support holds it: 2,671 against
 2,667 h, network.py); plan mode with wind or PV that may be built (a share of a variable total
 is not linear; stage 3 is left out, said in the summary); and
 ``system.share_curtailment_across_buses: false``, which leaves stage 3 out (said likewise).
