@@ -61,16 +61,20 @@ already decides.
 Stages 2 to 4 belong to ``system.curtailment_rule: pro_rata`` (the default); under ``free`` only
 stages 1, 5 and 6 run, and any split of curtailment the optimum allows is left to the solver.
 
-Ties that may remain. Where a stage's objective is flat along an edge of the optima
-before it (a coincidence of the data: e.g. with losses, the rate at which one group's
-curtailment replaces another's would have to match the fractions' weights exactly); the split
-of spill among rivers where it remains; which hours a bus curtails, exports, draws or burns
-where stores, shiftable direct purchase or an annual total (a short target's, a line's volume)
-let energy move between hours (on the Jiuquan-only year presolve on and off move 148 MWh of
-curtailment between wind and PV, the total equal, and CHP output, direct purchase and the DC
-flow between hours, so the hours the DC line's synchronous support holds it: 2,671 against
-2,667 h, network.py); plan mode with wind or PV that may be built (a share of a variable total
-is not linear; stage 3 is left out, said in the summary); and
+Ties that may remain. Where a stage's objective is flat along an edge of the optima before it (a
+coincidence of the data: e.g. with losses, the rate at which one group's curtailment replaces
+another's would have to match the fractions' weights exactly); the split of spill among rivers
+where it remains; which hours a bus curtails, exports, draws or burns where stores, shiftable
+direct purchase or an annual total (a short target's, a line's volume) let energy move between
+hours (on the Jiuquan-only year presolve on and off move 148 MWh of curtailment between wind and
+PV, the total equal, and CHP output, direct purchase and the DC flow between hours, so the hours
+the DC line's synchronous support holds it: 2,671 against 2,667 h, network.py); flows sent both
+ways at once where they seem to burn surplus water that stage 2 would otherwise count as spilled
+(stage 2 comes before stage 4): with the timing tie, the context model's December (744 h) still
+has corridor flows that differ between presolve on and off in 2 to 9 hours a corridor (24 to 136
+before stages 5 and 6), e.g. hour 291, Jiuquan-Hexi 974 forward and 589 back with presolve,
+3,827 and 3,500 without, as before; plan mode with wind or PV that may be built (a share of a
+variable total is not linear; stage 3 is left out, said in the summary); and
 ``system.share_curtailment_across_buses: false``, which leaves stage 3 out (said likewise).
 """
 
