@@ -1,7 +1,8 @@
 """Benchmark: the tie-break stages (model/optimisation/ties.py) on a scenario, one run per
 setting, each in this process: each stage's status, CPU seconds and simplex iterations, the
 least cost's, and what the stages decide (each unit's curtailment, MWh and share of what it
-could produce; the wind and PV rates), then
+could produce; the wind and PV rates; each thermal unit's output; the counted export; each
+corridor's flow, compared only), then
 the largest difference of those between the settings.
 
     python bench/bench_ties.py [SCENARIO] [--mode MODE] [--set KEY=VALUE ...] [--try KEY=VALUE,... ...]
@@ -54,10 +55,14 @@ def one(path, overrides, mode=None):
         used = total(c.replace("-curtailment[", "-p["))
         print(f"    {c:<40} {v:14.3f} MWh  {100 * v / (v + used) if v + used else 0:7.3f}%")
     rates = {k: s["curtailment_rate"].get(k) for k in ("wind", "pv")}
+    thermal = {c: total(c) for c in rep.hourly if c.startswith(("CHP-p[", "Coal-p["))}
+    for c, v in thermal.items():
+        print(f"    {c:<40} {v:14.3f} MWh")
     print(f"    rates: wind {100 * rates['wind']:.4f}%, pv {100 * rates['pv']:.4f}%; counted export "
-          f"{s['target_counted_mwh']:.3f} MWh (a thermal tie no stage breaks may move it: ties.py)",
-          flush=True)
-    return curtailed, rates
+          f"{s['target_counted_mwh']:.3f} MWh; DC support binding "
+          f"{s.get('sync_support_binding_hours')} h", flush=True)
+    flows = {c: total(c) for c in rep.hourly if c.startswith("Corridor-")}
+    return curtailed, rates, {**thermal, **flows, "counted": s["target_counted_mwh"]}
 
 
 def main():
@@ -74,11 +79,12 @@ def main():
         extra = _parse_set(t.split(","))
         print(f"{t}:", flush=True)
         out.append(one(args.scenario, base + extra, args.mode))
-    (c0, r0), rest = out[0], out[1:]
-    for (c, r), t in zip(rest, tries[1:]):
+    (c0, r0, e0), rest = out[0], out[1:]
+    for (c, r, e), t in zip(rest, tries[1:]):
         gap = max(abs(c[k] - c0[k]) for k in c0)
         print(f"{t} against {tries[0]}: curtailment apart by at most {gap:.4g} MWh; rates apart by "
-              f"{max(abs(r[k] - r0[k]) for k in r0) * 100:.2g} pp")
+              f"{max(abs(r[k] - r0[k]) for k in r0) * 100:.2g} pp; thermal output, corridor flows "
+              f"and counted export by at most {max(abs(e[k] - e0[k]) for k in e0):.4g} MWh")
 
 
 if __name__ == "__main__":

@@ -502,7 +502,7 @@ def format_summary(s: dict, folder) -> str:
                      f"({quantities.value('money', a['annualised_cost_cny'], 'zh'):,.3f} 亿元 a year, annualised)")
     for bus, hours in s["sync_support_binding_hours"].items():
         lines.append(f"DC support      synchronous capacity at {bus} limits DC export in {hours} h "
-                     "(Bus-sync_support binding)")
+                     "(the flow at all the support allows)")
     basis = ("cost minus export revenue" if s["objective_includes_export_revenue"]
              else "cost; export revenue not counted")
     lines.append(f"Cost            objective {quantities.value('money', s['objective_cny'], 'zh'):,.2f} 亿元 "

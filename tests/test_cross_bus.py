@@ -161,9 +161,11 @@ def test_context_day_curtailment_is_the_same_whatever_the_solver(solve, settings
     """1 April, weather year 2: the target is met, so where wind is curtailed was a tie (presolve
     on and off gave the same cost, 15,962,305.06 CNY, and Jiuquan's wind curtailed 8,636 against
     9,273 MWh). Now presolve and the method change no bus's curtailment, and the cost stays the
-    least (the stages run on the optimal face: to 1e-10, HiGHS's tolerances). Not asserted: the
-    counted export and the corridor flows, which still move with a tie the stages do not break
-    (Jiuquan's CHP and Gansu's security units at the same cost, ties.py)."""
+    least (the stages run on the optimal face: to 1e-10, HiGHS's tolerances). Jiuquan's CHP and
+    Gansu's security units (both 0.31 tce/MWh, each one corridor from Hexi) could trade output,
+    and the counted export moved with it (92,268.2 MWh with presolve, 92,076.8 without and by
+    interior point); stage 5 shares their output: 92,127.9 MWh, every thermal unit's output and
+    corridor flow the same whatever the solver."""
     from model.analyses.pipeline import run
 
     path = ROOT / "scenarios" / "gansu_2019.yaml"
@@ -175,6 +177,12 @@ def test_context_day_curtailment_is_the_same_whatever_the_solver(solve, settings
         a, b = np.asarray(ref.report.hourly[c]), np.asarray(other.report.hourly[c])
         np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-3, err_msg=c)
     assert np.sum(ref.report.hourly["Wind-curtailment[jiuquan_wind]"]) == pytest.approx(6827.7, abs=0.1)
+    for c in [c for c in ref.report.hourly if c.startswith(("CHP-p[", "Coal-p[", "Corridor-"))]:
+        a, b = np.asarray(ref.report.hourly[c]), np.asarray(other.report.hourly[c])
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-3, err_msg=c)
+    assert ref.summary["target_counted_mwh"] == pytest.approx(92106.9, abs=0.1)
+    counted = [r.summary["target_counted_mwh"] for r in (ref, other)]
+    assert counted[1] == pytest.approx(counted[0], abs=1e-3)
     low = _least_cost(path, DAY)
     for r in (ref, other):
         assert r.summary["checks"]["ok"] and r.summary["tie_break"] == "optimal"

@@ -102,7 +102,7 @@ class Thermal(Family):
 
     def build(self, lp, d, ctx):
         N, n = self.name, ctx.n
-        p = lp.var(f"{N}-p", d.units, d.must, d.k, cost=d.energy_cost[:, None])
+        p = lp.var(f"{N}-p", d.units, d.must, d.k, cost=d.energy_cost[:, None], role="thermal")
         u = lp.var(f"{N}-u", d.units, 0.0, d.k)
         s = lp.var(f"{N}-start", d.units, 0.0, d.k, cost=d.startup[:, None], weighted=False)
         m = dict(zip(d.units, d.m.tolist()))

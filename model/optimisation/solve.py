@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -361,6 +362,12 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, aft
         strategy = 0 if after_stages else option(h, "simplex_strategy")
         for k, stage in enumerate(todo):
             t, last = time.process_time(), k == len(todo) - 1
+            if stage.prune:
+                stage = _pruned(h, stage)
+                if not stage.gaps.shape[0]:  # every row constant on this face: nothing to move
+                    record.append({"stage": stage.label, "status": "implied: " + stage.nothing,
+                                   "cpu_s": time.process_time() - t, "iterations": 0})
+                    continue
             cost = _stage_columns(h, stage, x)
             if stage.gaps is None and implied_optimum(stage.cost, x, lp) is not None:
                 # x proves the stage's optimum: its face is its costed columns at their bounds
@@ -476,6 +483,15 @@ def _fix_face(h: highspy.Highs, cost, x, col_dual, activity, row_dual) -> tuple:
     h.changeColsBounds(cols.size, cols, at, at)
     h.changeRowsBounds(rows.size, rows, rat, rat)
     return (cols, col_lower[cols], col_upper[cols]), (rows, row_lower[rows], row_upper[rows])
+
+
+def _pruned(h: highspy.Highs, stage):
+    """``stage`` without the |gap| rows whose columns are all fixed in ``h`` (each a constant)."""
+    held = h.getLp()
+    n = stage.gaps.shape[1]
+    free = (np.asarray(held.col_lower_)[:n] < np.asarray(held.col_upper_)[:n]).astype(float)
+    keep = np.flatnonzero(abs(stage.gaps) @ free > 0)
+    return dataclasses.replace(stage, gaps=stage.gaps[keep], weight=stage.weight[keep])
 
 
 def _stage_columns(h: highspy.Highs, stage, x: np.ndarray) -> np.ndarray:

@@ -3,15 +3,16 @@
 Surplus wind, PV and run-of-river water cost nothing, so many dispatches share the least cost:
 the surplus can be drawn into stores only to be lost, spilled from a river instead of curtailed
 at a wind farm, curtailed at one bus instead of another while the corridors between them have
-room, or burnt in the losses of flows sent both ways at once. The solver's method, presolve or
-the order of the file would choose. Instead, after the least cost (and max-export's stages
-before it), each stage below minimises its own objective among the optima of all the stages
-before it: on the optimal face of the stage before (solve._tie_break: after each stage's simplex
-vertex, the columns with a reduced cost and the rows with a dual are fixed where they sit, so
-the next stage moves only among that stage's optima, with no cost row to trade or stall on);
-the simplex starts from the last basis. Stage 3's |.| columns and rows stay in the LP for
-stage 4, fixed on its face likewise. Prices, the target price and reduced costs stay those of
-the least-cost stage (any primal optimum pairs with any dual optimum in an LP).
+room, or burnt in the losses of flows sent both ways at once; and thermal units of one cost, or
+parallel corridors of one loss, can trade what they carry. The solver's method, presolve or the
+order of the file would choose. Instead, after the least cost (and max-export's stages before
+it), each stage below minimises its own objective among the optima of all the stages before it:
+on the optimal face of the stage before (solve._tie_break: after each stage's simplex vertex,
+the columns with a reduced cost and the rows with a dual are fixed where they sit, so the next
+stage moves only among that stage's optima, with no cost row to trade or stall on); the simplex
+starts from the last basis. Stage 3's |.| columns and rows stay in the LP for the stages after it,
+fixed on their faces likewise. Prices, the target price and reduced costs stay those of the
+least-cost stage (any primal optimum pairs with any dual optimum in an LP).
 
 1. draw: sum_t w_t (storage charge + clean-heating draw) (modes.TIE_BREAK_ROLES): nothing is
    drawn only to be lost, so curtailment is what is really surplus.
@@ -36,27 +37,50 @@ the least-cost stage (any primal optimum pairs with any dual optimum in an LP).
    fraction, whose value is the same for any split of the rest below f_j with three groups.
 4. transport: sum_t w_t sum_c (Corridor-forward + Corridor-reverse): no surplus is burnt in the
    losses of flows sent both ways at once, which would shift every fraction of stage 3 alike.
+5. thermal: thermal units of one cost per MWh run at one fraction of their available capacity
+   wherever the optimum lets them. With K[u, t] the unit's available MW and, within each class of
+   units of one cost (to 1e-6 CNY/MWh, coal and CHP alike), a[u, t] = K[u, t] / sum_class K,
+
+       sum_t w_t sum_{u < v in a class} |a[v, t] p[u, t] - a[u, t] p[v, t]|
+
+   the rule of stage 3 on thermal output (a unit at its must-run or held by a ramp runs where it
+   must, the others share the rest at one fraction; unique by the same argument). Where two such
+   units at different buses each reach a third bus over corridors of the same loss, stage 4 is
+   flat between them, and the split, so the corridor flows and Jiuquan's counted export, was the
+   solver's (on 1 April of weather year 2, Jiuquan's CHP against Gansu's security units, both
+   0.31 tce/MWh: 92,268.2 MWh counted with presolve, 92,076.8 without and by interior point;
+   now 92,127.9 in all three). After stages 1-4, so their curtailment is as before it.
+6. parallel: corridors of one loss between the same two buses carry each direction's flow in
+   proportion to their available capacity that way (the same rows over each direction's flows:
+   stage 4 sees only their sum; the Hexi third circuits from 19 December 2019).
+
+Stages 5 and 6 pair members of a class in every hour; their rows whose columns the faces
+before have all fixed are left out (Stage.prune), which keeps them small where the least cost
+already decides.
 
 Stages 2 to 4 belong to ``system.curtailment_rule: pro_rata`` (the default); under ``free`` only
-stage 1 runs, and any split of curtailment the optimum allows is left to the solver.
+stages 1, 5 and 6 run, and any split of curtailment the optimum allows is left to the solver.
 
-Ties that may remain. Thermal units of the same cost at different buses whose flows to a third
-bus lose the same (on 1 April of weather year 2, Jiuquan's CHP and Gansu's security units, both
-0.31 tce/MWh, each one corridor from Hexi): the curtailment is unique, but the corridor flows
-and so Jiuquan's counted export move (92,268 against 92,077 MWh between presolve on and off);
-no stage here shares thermal output. Among parallel corridors with the same loss
-between the same buses (stage 4 sees only their sum); where a stage's objective is flat along
-an edge of the optima before it (a coincidence of the data: e.g. with losses, the rate at which
-one group's curtailment replaces another's would have to match the fractions' weights exactly);
-the split of spill among rivers where it remains; which hours a bus curtails where stores
-can shift energy between hours (on the Jiuquan-only year presolve on and off move 148 MWh
-between wind and PV, the total equal); plan mode with wind or PV that may be built
-(a share of a variable total is not linear; stage 3 is left out, said in the summary); and
+Ties that may remain. Where a stage's objective is flat along an edge of the optima before it (a
+coincidence of the data: e.g. with losses, the rate at which one group's curtailment replaces
+another's would have to match the fractions' weights exactly); the split of spill among rivers
+where it remains; which hours a bus curtails, exports, draws or burns where stores, shiftable
+direct purchase or an annual total (a short target's, a line's volume) let energy move between
+hours (on the Jiuquan-only year presolve on and off move 148 MWh of curtailment between wind and
+PV, the total equal, and CHP output, direct purchase and the DC flow between hours, so the hours
+the DC line's synchronous support holds it: 2,671 against 2,667 h, network.py); flows sent both
+ways at once where they seem to burn surplus water that stage 2 would otherwise count as spilled
+(stage 2 comes before stage 4): with the timing tie, the context model's December (744 h) still
+has corridor flows that differ between presolve on and off in 2 to 9 hours a corridor (24 to 136
+before stages 5 and 6), e.g. hour 291, Jiuquan-Hexi 974 forward and 589 back with presolve,
+3,827 and 3,500 without, as before; plan mode with wind or PV that may be built (a share of a
+variable total is not linear; stage 3 is left out, said in the summary); and
 ``system.share_curtailment_across_buses: false``, which leaves stage 3 out (said likewise).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,6 +99,11 @@ class Stage:
     gaps: sp.csr_matrix | None = None
     weight: np.ndarray | None = None
     nothing: str = ""  # what a point at the lower bound of every costed column means, for the summary
+    # Leave out the rows whose columns the faces before have all fixed (a constant |.|): stages 5
+    # and 6 pair the members of each class in every hour, and in many hours the faces before
+    # have fixed both (60% of them on the context year's December); stage 3's rows are kept
+    # whole, as measured.
+    prune: bool = False
 
 
 def stages(lp, ctx) -> list[Stage]:
@@ -85,6 +114,7 @@ def stages(lp, ctx) -> list[Stage]:
         out += [Stage("spill", -_cost(lp, ["Hydro-p"])), share(lp, ctx),
                 Stage("transport", _cost(lp, [b.name for b in lp.blocks("corridor")]),
                       nothing="no corridor flow")]
+    out += [thermal(lp), parallel(lp, ctx)]
     return [s for s in out if s is not None and (np.any(s.cost) or s.gaps is not None and s.gaps.nnz)
             and len(s.cost) == n]
 
@@ -122,24 +152,75 @@ def share(lp, ctx) -> Stage | None:
     names = sorted({groups[b] for b in block.units})
     member = np.array([[groups[b] == g for b in block.units] for g in names], dtype=float)  # (G, B)
     avail = member @ np.asarray(block.ub, dtype=float)  # (G, T): the pool's bound is A
+    cols = [block.cols[np.flatnonzero(m)] for m in member.astype(bool)]
+    gaps, weight = _pro_rata(lp, cols, avail)
+    return Stage("share", np.zeros(lp.compiled.shape[1]), gaps, weight)
+
+
+def thermal(lp) -> Stage | None:
+    """Stage 5's rows a[v, t] p[u, t] - a[u, t] p[v, t] for each pair of thermal units of one
+    cost per MWh (to 1e-6 CNY), in each hour both are available; a = K / the class's sum of K."""
+    classes = defaultdict(list)
+    for b in lp.blocks("thermal"):
+        cost, ub = np.asarray(b.cost, dtype=float), np.asarray(b.ub, dtype=float)
+        for i in range(len(b.units)):
+            classes[tuple(np.unique(np.round(cost[i], 6)))].append((b.cols[i], ub[i]))
+    return _shared(lp, "thermal", classes, "no thermal output left to share")
+
+
+def parallel(lp, ctx) -> Stage | None:
+    """Stage 6's rows a[d, t] F[c, t] - a[c, t] F[d, t] for each pair of corridors of one loss
+    between the same two buses, in each direction (F the flow that way, a its bound's share)."""
+    if "Corridor-forward" not in lp.vars:
+        return None
+    blocks = lp.vars["Corridor-forward"], lp.vars["Corridor-reverse"]
+    spec = ctx.values["corridors"]
+    classes = defaultdict(list)
+    for i, c in enumerate(blocks[0].units):
+        ends, loss = (spec[c]["from_bus"], spec[c]["to_bus"]), round(float(spec[c]["loss"]), 9)
+        first = ends[0] == min(ends)  # forward runs from the first bus in name order
+        for way, block in zip(("out", "back"), blocks if first else blocks[::-1]):
+            bound = np.asarray(block.ub[i], dtype=float)
+            classes[(min(ends), max(ends), loss, way)].append((block.cols[i], bound))
+    return _shared(lp, "parallel", classes, "no flow left to share among parallel corridors")
+
+
+def _shared(lp, label, classes, nothing) -> Stage | None:
+    """The stage ``label`` of the pro-rata rows within each class (key -> [(columns (T,), bound
+    (T,))] of its members) that has two members or more; None when none has."""
+    parts = [_pro_rata(lp, [c[None, :] for c, _ in m], np.array([ub for _, ub in m]))
+             for _, m in sorted(classes.items()) if len(m) > 1]
+    if not parts:
+        return None
+    return Stage(label, np.zeros(lp.compiled.shape[1]), sp.vstack([g for g, _ in parts]).tocsr(),
+                 np.concatenate([w for _, w in parts]), nothing=nothing, prune=True)
+
+
+def _pro_rata(lp, cols, avail) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The pro-rata rule's rows over groups g (cols[g]: (members, T) column indices, -1 where
+    unused; avail: (G, T) what each could carry): a[g, t] X[h, t] - a[h, t] X[g, t] for each pair
+    g < h and hour in which both have a share, X the group's columns summed, a = avail / its sum
+    over the groups; with each row's weight, the hours of its step."""
+    avail = np.asarray(avail, dtype=float)
     total = avail.sum(axis=0)
     alpha = np.divide(avail, total, out=np.zeros_like(avail), where=total > 0)
-    rows, cols, vals, weight = [], [], [], []
+    rows, idx, vals, weight = [], [], [], []
     k = 0
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            for t in np.flatnonzero((alpha[i] > 0) & (alpha[j] > 0)):
-                for b in np.flatnonzero(member[i]):  # -a[h] VRE-p[g]
-                    rows.append(k), cols.append(block.cols[b, t]), vals.append(-alpha[j, t])
-                for b in np.flatnonzero(member[j]):  # +a[g] VRE-p[h]
-                    rows.append(k), cols.append(block.cols[b, t]), vals.append(alpha[i, t])
-                weight.append(lp.weights[t])
-                k += 1
-    cols = np.asarray(cols, dtype=np.int64)
-    keep = cols >= 0
-    gaps = sp.csr_matrix((np.asarray(vals)[keep], (np.asarray(rows)[keep], cols[keep])),
-                         shape=(k, lp.compiled.shape[1]))
-    return Stage("share", np.zeros(lp.compiled.shape[1]), gaps, np.asarray(weight, dtype=float))
+    for i in range(len(cols)):
+        for j in range(i + 1, len(cols)):
+            hours = np.flatnonzero((alpha[i] > 0) & (alpha[j] > 0))
+            for g, coef in ((i, -alpha[j]), (j, alpha[i])):  # -a[h] X[g] + a[g] X[h]
+                for member in cols[g]:
+                    rows.append(k + np.arange(hours.size)), idx.append(member[hours])
+                    vals.append(coef[hours])
+            weight.append(lp.weights[hours])
+            k += hours.size
+    if not k:
+        return sp.csr_matrix((0, lp.compiled.shape[1])), np.zeros(0)
+    rows, idx, vals = (np.concatenate(a) for a in (rows, idx, vals))
+    keep = idx >= 0
+    gaps = sp.csr_matrix((vals[keep], (rows[keep], idx[keep])), shape=(k, lp.compiled.shape[1]))
+    return gaps, np.concatenate(weight).astype(float)
 
 
 def _cost(lp, names) -> np.ndarray:
