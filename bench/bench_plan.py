@@ -84,7 +84,7 @@ def fixed_bounds(lp, added: dict):
 def run(h, lower, upper, method: str, stage: str):
     n = lower.size
     h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
-    h.setOptionValue("solver", "ipm" if method == "ipm" else "simplex")
+    h.setOptionValue("solver", "ipx" if method == "ipm" else "simplex")
     h.setOptionValue("presolve", "on" if method == "ipm" else "off")
     h.setOptionValue("simplex_strategy", STRATEGY.get(method, 0))
     clock = Clock()

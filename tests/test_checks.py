@@ -140,7 +140,7 @@ def test_interior_points_stopped_early_fail_unless_optimal_within_tolerance(day)
     optimum = Resolver().solve(scenario.load(RICH)).solution.objective
     caught_alone = []  # iteration counts
     for iterations, sol in enumerate(stopped_points(day, "ipm_iteration_limit", range(1, 100),
-                                                    solver="ipm", run_crossover="off"), 1):
+                                                    solver="ipx", run_crossover="off"), 1):
         result = checks.run_checks(day.lp, sol, results.collect(day, sol))
         if result["ok"]:
             assert sol.objective == pytest.approx(optimum, rel=checks.GAP_TOLERANCE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -218,8 +219,22 @@ def check(scenario: Scenario) -> dict:
     for key, family in families.items():
         with found.check():
             values[key] = _units(raw.get(key), family.params, file_of, key)
+    with found.check():
+        _method_installed(values.get("solver", {}).get("method"), file_of)
     found.raise_any()
     return values
+
+
+def _method_installed(method, file_of):
+    if method != "hipo":
+        return
+    from ..optimisation.solve import hipo_available  # asks HiGHS itself, which needs an instance
+
+    if not hipo_available():
+        raise InputError(file_of("solver.method"), "solver.method",
+                         "hipo needs highspy-extras, which is not installed beside this highspy "
+                         f"{metadata.version('highspy')}: `make setup` installs it (or `pip install "
+                         f"highspy-extras=={metadata.version('highspy')}`); or choose ipm")
 
 
 def _fill_file_names(node, key, weather_year, file_of):

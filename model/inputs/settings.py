@@ -77,8 +77,11 @@ PLAN = {
 }
 
 SOLVER = {
-    "method": Param("-", "choose", "HiGHS LP method.", kind="choice",
-                    choices=("choose", "simplex", "ipm", "pdlp"), structural=True),
+    "method": Param("-", "choose", "HiGHS LP method: choose (HiGHS decides), simplex, ipm "
+                    "(interior point by IPX, then crossover), hipo (HiGHS's HiPO interior point, "
+                    "then crossover; needs highspy-extras, which make setup installs) or pdlp.",
+                    kind="choice", choices=("choose", "simplex", "ipm", "hipo", "pdlp"),
+                    structural=True),
     "time_limit_s": Param("s", 3600.0, "Solver time limit.", min=0),
     "threads": Param("-", 0, "HiGHS threads (0: HiGHS decides).", kind="integer", min=0, max=256),
     # Measured (CPU s, one thread; least-cost solve + tie-break, which HiGHS runs from the

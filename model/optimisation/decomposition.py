@@ -241,7 +241,7 @@ def benders(h, lp, start=None, deadline=np.inf, say=None, gap_tolerance=GAP_TOLE
         t = time.process_time()
         # No basis yet (or cold by choice): interior point and crossover leave one ...
         if k == 1 or dispatch == "ipm":
-            h.setOptionValue("solver", "ipm")
+            h.setOptionValue("solver", "ipx")  # IPX, as measured; HiGHS's "ipm" may be HiPO
             h.setOptionValue("presolve", "on")
             _evaluate(h, cols, y, lp)
         # ... from which the simplex restarts, here and after each move: its vertex's duals

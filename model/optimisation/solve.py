@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import sys
 import time
@@ -52,12 +53,25 @@ def new_highs(options: dict, log=False) -> highspy.Highs:
 
 _scheduler_threads = None  # the thread count HiGHS's process-wide scheduler was last set up for
 
+# solver.method -> HiGHS's solver option. HiGHS's own "ipm" is HiPO wherever highspy-extras is
+# installed and IPX elsewhere; ipm stays IPX, so a scenario's method means one solver everywhere.
+HIGHS_SOLVER = {"ipm": "ipx"}
+
+
+@functools.cache
+def hipo_available() -> bool:
+    """HiGHS refuses solver=hipo unless highspy-extras (HiPO's BLAS and orderings) is installed."""
+    with _stdout_silenced():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h.setOptionValue("solver", "hipo") == highspy.HighsStatus.kOk
+
 
 def apply_options(h: highspy.Highs, options: dict) -> float:
     """Give ``h`` a point's solver settings, before each solve: a re-solved sweep point must not
     run under the settings of the point before it. Returns HiGHS's run time at the start."""
     global _scheduler_threads
-    h.setOptionValue("solver", options["method"])
+    h.setOptionValue("solver", HIGHS_SOLVER.get(options["method"], options["method"]))
     h.setOptionValue("presolve", presolve(options))
     # HiGHS measures time_limit against the object's run time summed over all its runs, so a
     # model re-solved many times would hit a limit meant for one solve: the budget starts now.
