@@ -243,19 +243,20 @@ def nearest_first(sets, cost, here=frozenset()) -> list[frozenset]:
     return out
 
 
-def shares(sets, cost, workers: int) -> list[list[frozenset]]:
-    """The sets dealt to ``workers``, a function of the sets, their order and ``cost`` alone.
-    The sets with the measure dearest to switch on (pumped storage: on the 2019 context, half
-    the solves and three quarters of the CPU) and those with it off are each put in nearest-first
-    order and cut into ``workers`` runs of adjacent sets, their lengths differing by one at most;
-    worker k takes the k-th run with it on, and the longest runs with it off go to the workers
-    with the shortest runs with it on, so that the shares' lengths also differ by one at most.
-    Each worker then solves its share nearest first from its own last basis, switching that
-    measure about twice."""
+def shares(sets, cost, workers: int, dear: int | None = None) -> list[list[frozenset]]:
+    """The sets dealt to ``workers``, a function of the sets, their order, ``cost`` and ``dear``
+    alone. The sets with measure ``dear`` on (by default the dearest to switch; pumped storage:
+    on the 2019 context, half the solves and three quarters of the CPU) and those with it off
+    are each put in nearest-first order and cut into ``workers`` runs of adjacent sets, their
+    lengths differing by one at most; worker k takes the k-th run with it on, and the longest
+    runs with it off go to the workers with the shortest runs with it on, so that the shares'
+    lengths also differ by one at most. Each worker then solves its share nearest first from its
+    own last basis, switching that measure about twice."""
     todo = list(dict.fromkeys(frozenset(s) for s in sets))
     if workers == 1:
         return [todo]
-    dear = max(range(len(cost)), key=lambda i: (cost[i], -i))
+    if dear is None:
+        dear = max(range(len(cost)), key=lambda i: (cost[i], -i))
 
     def runs(on: bool) -> list[list]:
         chain = nearest_first([k for k in todo if (dear in k) == on], cost)
@@ -476,9 +477,13 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, workers=1, te
     team.solve("alone", [[{i} for i in range(k, n, team.workers)] for k in range(team.workers)])
     v = lambda members: team.solved[frozenset(members)]  # noqa: E731
     cost = [max(1, v({i})["simplex_iterations"]) for i in range(n)]
+    # the sets dealt by the dearest measure re-solved from the base's basis (the Qishao volume
+    # limit's set is a new model's, solved from nothing: its iterations are not a switch's)
+    warm = [i for i in range(n) if v({i})["reused_model"]] or list(range(n))
+    dear = max(warm, key=lambda i: (cost[i], -i))
     todo = [*prefixes, {i for i in range(n) if timely[i]}, *(every_set - {i} for i in range(n))]
-    team.solve("near", shares([k for k in todo if frozenset(k) not in team.solved], cost,
-                              team.workers), cost)
+    todo = [k for k in todo if frozenset(k) not in team.solved]
+    team.solve("near", shares(todo, cost, team.workers, dear), cost)
     base, every = v(set()), v(every_set)
     this_year = v({i for i in range(n) if timely[i]})
     floor = FLOOR_SHARE * base["target_mwh"]
@@ -491,7 +496,7 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, workers=1, te
     share = plan.spec["interaction_share"]
     flagged = [i for i in range(n) if _differ(alone[i], last[i], share, floor)]
     shapley, shapley_se, shapley_solves, exact = _shapley(
-        team, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"], cost
+        team, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"], cost, dear
     )
     rows = [
         _row(
@@ -556,7 +561,7 @@ def orders(n: int, count: int, seed: int) -> tuple[list[tuple], bool]:
     return out, False
 
 
-def _shapley(team: Team, flagged, n, count, seed, cost) -> tuple[dict, dict, int, bool]:
+def _shapley(team: Team, flagged, n, count, seed, cost, dear) -> tuple[dict, dict, int, bool]:
     """Mean marginal contribution of each flagged measure over the orders (``orders``) and its
     standard error: the spread of the antithetic pairs' means over the square root of their
     number (0 when every order was taken). Returns (values, standard errors, new solves, exact)."""
@@ -566,7 +571,7 @@ def _shapley(team: Team, flagged, n, count, seed, cost) -> tuple[dict, dict, int
     perms, exact = orders(n, count, seed)
     ahead = {(i, p): frozenset(p[: p.index(i)]) for i in flagged for p in perms}
     need = [x for (i, _), b in ahead.items() for x in (b, b | {i}) if x not in team.solved]
-    team.solve("near", shares(need, cost, team.workers), cost)
+    team.solve("near", shares(need, cost, team.workers, dear), cost)
     v = lambda members: team.solved[frozenset(members)]["export_mwh"]  # noqa: E731
     out, se = {}, {}
     for i in flagged:
