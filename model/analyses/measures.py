@@ -36,10 +36,12 @@ Speed: every measure's units are in one model; a measure that is off keeps its u
 nothing available (``in_service`` after the period, or zero capacity or energy: OFF below), so
 sets of one structure re-solve in place from the previous basis (model/optimisation/resolve.py).
 Each set is solved once, whichever lists need it. Each measure alone is solved from the base's
-basis, which measures what switching it costs; every other set is then solved nearest first by
-that cost (``Analysis.solve_all``), so a measure dear to switch (pumped storage over a year) is
-switched rarely. The sets' ceilings (max-export's stages) are not solved: the table reads only
-each set's own export.
+basis, which measures what switching it costs (in simplex iterations); every other set is then
+solved nearest first by that cost (``Analysis.solve_all``), so a measure dear to switch (pumped
+storage over a year) is switched rarely. Several workers (``Team``, --workers) each keep their
+own models and solve a share of the sets (``shares``) nearest first from their own last basis.
+The sets' ceilings (max-export's stages) are not solved: the table reads only each set's own
+export.
 """
 
 from __future__ import annotations
