@@ -7,6 +7,10 @@ Solves the sets in the order given on one built model (model/analyses/measures.p
 Resolver: each set after the first re-solves in place from the last basis) and prints, for each
 HiGHS run inside a set's solve (the least-cost run, the tie-break; with ``--ceiling``, the ceiling's stages), its
 CPU seconds (the process's, all threads), simplex and interior-point iterations and status.
+``--alone CSV`` instead solves the base and each measure alone from the base's basis (the
+analysis's first sets, model/analyses/measures.py) and writes each set's figures to CSV: run it
+at two resolutions and compare them with ``--compare A.csv B.csv`` (each measure's contribution
+alone and its curtailment rates, B against A).
 ``--try`` applies HiGHS options to every set's solve after the first (solver.method and
 solver.presolve as the scenario's; any other HiGHS option set on the object before the solve); ``--log DIR`` writes each
 set's HiGHS log there (set_<n>.log); ``--cold`` solves
@@ -59,7 +63,7 @@ def main():
     p.add_argument("scenario", nargs="?", default="scenarios/gansu_2019.yaml")
     p.add_argument("--measures", default=str(measures.BUNDLED))
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--sets", required=True, help="sets of measure ids, ';' between sets, '+' "
+    p.add_argument("--sets", help="sets of measure ids, ';' between sets, '+' "
                    "within one, 'base' for none")
     p.add_argument("--try", dest="tries", default="", metavar="OPTION=VALUE,...")
     p.add_argument("--log", type=Path, default=None)
@@ -67,7 +71,16 @@ def main():
                    "analysis skips it)")
     p.add_argument("--cold", action="store_true", help="every set after the first without the "
                    "last basis (presolve then runs)")
+    p.add_argument("--alone", type=Path, metavar="CSV", help="the base and each measure alone, "
+                   "their figures to CSV")
+    p.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"), help="two --alone CSVs")
     args = p.parse_args()
+    if args.compare:
+        return compare(*args.compare)
+    if args.alone:
+        return alone(args)
+    if not args.sets:
+        p.error("--sets, --alone or --compare")
     overrides = [(k.strip(), yaml.safe_load(v)) for k, v in (s.split("=", 1) for s in args.set)]
     plan = measures_file.load(args.measures)
     ids = [m.id for m in plan.measures]
@@ -102,6 +115,56 @@ def main():
         for k, run in enumerate(getattr(r.h, "runs", [])):
             print(f"    run {k}: " + ", ".join(f"{a} {b:.1f}" if isinstance(b, float)
                                                else f"{a} {b}" for a, b in run.items()), flush=True)
+
+
+FIGURES = ("export_mwh", "wind_curtailment", "pv_curtailment", "jiuquan_curtailment", "cost_cny")
+
+
+def alone(args):
+    """The base, then each measure alone from the base's basis; each set's figures and CPU."""
+    import pandas as pd
+
+    overrides = [(k.strip(), yaml.safe_load(v)) for k, v in (s.split("=", 1) for s in args.set)]
+    plan = measures_file.load(args.measures)
+    a = measures.Analysis(args.scenario, plan, overrides)
+    rows = []
+    a.v(set())
+    start = a.basis()
+    for members in [set(), *({i} for i in range(len(plan.measures)))]:
+        rec = a.v(members, start)
+        name = plan.measures[min(members)].id if members else "base"
+        rows.append({"set": name, **{k: rec[k] for k in FIGURES}, "cpu_s": rec["cpu_s"],
+                     "simplex_iterations": rec["simplex_iterations"],
+                     "segments_per_day": rec["segments_per_day"]})
+        print(f"{name}: export {rec['export_mwh'] / 1e6:.4f} TWh, CPU {rec['cpu_s']:.1f} s, "
+              f"{rec['simplex_iterations']} simplex iterations", flush=True)
+    frame = pd.DataFrame(rows)
+    frame.to_csv(args.alone, index=False, lineterminator="\n")
+    print(f"{len(rows)} sets, {frame['cpu_s'].sum():.1f} s CPU -> {args.alone}")
+
+
+def compare(path_a: Path, path_b: Path):
+    """Each measure's contribution alone (亿千瓦时) and curtailment rates (percentage points), B
+    against A; the largest differences last."""
+    import pandas as pd
+
+    a, b = (pd.read_csv(x).set_index("set") for x in (path_a, path_b))
+    yi = 1e5  # MWh in 1 亿千瓦时
+    out = pd.DataFrame({
+        "alone_a": (a["export_mwh"] - a.loc["base", "export_mwh"]) / yi,
+        "alone_b": (b["export_mwh"] - b.loc["base", "export_mwh"]) / yi,
+    })
+    out["diff"] = out["alone_b"] - out["alone_a"]
+    out.loc["base", ["alone_a", "alone_b"]] = a.loc["base", "export_mwh"] / yi, \
+        b.loc["base", "export_mwh"] / yi
+    out.loc["base", "diff"] = out.loc["base", "alone_b"] - out.loc["base", "alone_a"]
+    for k in ("wind_curtailment", "pv_curtailment", "jiuquan_curtailment"):
+        out[f"{k}_a_%"], out[f"{k}_b_%"] = 100 * a[k], 100 * b[k]
+    print(f"A {path_a} ({a['cpu_s'].sum():.1f} s CPU), B {path_b} ({b['cpu_s'].sum():.1f} s CPU); "
+          "alone and base in 亿千瓦时 (base: its export), curtailment in %")
+    print(out.to_string(float_format="{:.2f}".format))
+    share = out["diff"].drop("base").abs().max()
+    print(f"largest |B - A| of a contribution alone: {share:.2f} 亿千瓦时")
 
 
 if __name__ == "__main__":

@@ -312,22 +312,27 @@ def _measures_arguments(p):
                    "over these weather years, e.g. 1-10 (the first year's analysis is the table)")
     p.add_argument("--shapley-orders", metavar="N", type=int, default=None,
                    help="the measures file's shapley_orders, replaced (run.py schema)")
+    p.add_argument("--workers", type=int, help="worker processes, each solving a share of the "
+                   "sets on its own models (default: one a core)")
 
 
 def cmd_measures(args):
     from .analyses import measures
     from .inputs import measures_file
 
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers", None, f"expected a whole number >= 1, got {args.workers}")
     plan = measures_file.load(args.measures or project.bundled(measures.BUNDLED), args.shapley_orders)
     scenario = args.scenario or project.default_scenario()
+    workers = args.workers or os.cpu_count()
     overrides = _overrides(args)
     echo = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     folder = output_folder(args.out or Path("results") / f"measures_{plan.spec['name']}")
     if args.weather_years:
         years = measures.parse_years(args.weather_years)
-        out = measures.across_weather(scenario, plan, years, overrides, args.mode, echo)
+        out = measures.across_weather(scenario, plan, years, overrides, args.mode, echo, workers)
     else:
-        out = measures.run(scenario, plan, overrides, args.mode, echo)
+        out = measures.run(scenario, plan, overrides, args.mode, echo, workers)
     measures.write(out, plan, folder, None if args.no_report else args.lang)
     print(measures.format_table(out))
     print(f"Results         {folder}/measures.csv, sets.csv, measures.json")

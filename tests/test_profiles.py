@@ -128,3 +128,32 @@ def test_weather_year_fills_file_names(tmp_path, capsys):
     del data["weather_year"]
     assert main([str(write_scenario(tmp_path, data)), "--out", str(tmp_path / "o")]) == 2
     assert "sets no weather_year" in capsys.readouterr().err
+
+
+def test_a_profile_read_again_is_a_copy_with_its_warnings(tmp_path):
+    """The second read of a file's profile comes from memory (measures sets prepare ~40 each):
+    the same values and warnings, not the array the first reader scaled in place; a changed file
+    is read afresh."""
+    import os
+
+    from model.inputs.profiles import ProfileStore
+    from model.inputs.schema import ProfileRef
+
+    index = pd.date_range("2019-01-01", periods=24, freq="h", tz="Asia/Shanghai")
+    path = tmp_path / "wind.csv"
+    naive = pd.date_range("2019-01-01", periods=24, freq="h")  # no zone: a warning
+    w = (np.arange(24) % 5) / 4  # exact in a CSV
+    pd.DataFrame({"time": naive, "w": w}).to_csv(path, index=False)
+    ref = ProfileRef(file=str(path), column="w")
+    first = ProfileStore(index)
+    a, mean = first.get(ref, "availability", "wind.w.availability", lambda _: "case.yaml")
+    assert first.warnings and mean == pytest.approx(w.mean())
+    a *= 0  # a family scaling its own copy
+    second = ProfileStore(index)
+    b, _ = second.get(ref, "availability", "wind.w.availability", lambda _: "case.yaml")
+    np.testing.assert_array_equal(b, w)
+    assert second.warnings == first.warnings
+    pd.DataFrame({"time": naive, "w": np.full(24, 0.25)}).to_csv(path, index=False)
+    os.utime(path, ns=(1, 1))  # a new modification time, whatever the clock's resolution
+    c, _ = ProfileStore(index).get(ref, "availability", "wind.w.availability", lambda _: "x")
+    np.testing.assert_array_equal(c, np.full(24, 0.25))

@@ -36,19 +36,23 @@ Speed: every measure's units are in one model; a measure that is off keeps its u
 nothing available (``in_service`` after the period, or zero capacity or energy: OFF below), so
 sets of one structure re-solve in place from the previous basis (model/optimisation/resolve.py).
 Each set is solved once, whichever lists need it. Each measure alone is solved from the base's
-basis, which measures what switching it costs; every other set is then solved nearest first by
-that cost (``Analysis.solve_all``), so a measure dear to switch (pumped storage over a year) is
-switched rarely. The sets' ceilings (max-export's stages) are not solved: the table reads only
-each set's own export.
+basis, which measures what switching it costs (in simplex iterations); every other set is then
+solved nearest first by that cost (``Analysis.solve_all``), so a measure dear to switch (pumped
+storage over a year) is switched rarely. Several workers (``Team``, --workers) each keep their
+own models and solve a share of the sets (``shares``) nearest first from their own last basis.
+The sets' ceilings (max-export's stages) are not solved: the table reads only each set's own
+export.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import itertools
 import json
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -57,7 +61,7 @@ import pandas as pd
 
 from .. import progress
 from ..components import FAMILIES
-from ..errors import InputError, SolveError
+from ..errors import InputError, ResourceError, SolveError
 from ..inputs import scenario
 from ..inputs.measures_file import Plan
 from ..optimisation import build as builder
@@ -93,7 +97,7 @@ class Sets:
     def __init__(self, base_path, plan: Plan, overrides=()):
         self.base_path = Path(base_path)
         self.plan = plan
-        self.overrides = list(overrides)
+        self.overrides = [*resolution(plan), *overrides]
         self.base_raw, self.base_origins = scenario.read_merged(self.base_path)
         sections = {f.key: f for f in FAMILIES}
         self.added = []  # per measure: [(section, unit)] it adds to the base
@@ -137,6 +141,15 @@ class Sets:
                 off["quota_twh"] = 0.0
             return off
         return OFF[section]
+
+
+def resolution(plan: Plan) -> list:
+    """The measures file's time_segments_per_day as an override of the base, blamed on the file
+    (none: the scenario's own resolution)."""
+    per_day = plan.spec["time_segments_per_day"]
+    if per_day is None:
+        return []
+    return [("time.segments_per_day", per_day, f"{plan.path} (time_segments_per_day)")]
 
 
 def annuity(capital: float, rate: float, years: float) -> float:
@@ -211,19 +224,52 @@ class Analysis:
         return r.key, r.basis()
 
     def solve_all(self, sets, cost=None):
-        """Solve every set not solved yet, each next the one nearest the set solved last, so that
-        each re-solves from a basis near its optimum. Near: the least cost of the measures
-        switched, ``cost[i]`` the measured cost of switching measure i (1 each when not given):
-        a measure dear to switch (pumped storage over a year) is then switched rarely. Among
-        equally near sets, the first given. The figures do not depend on this order: each is an
-        LP optimum."""
-        cost = cost or [1.0] * len(self.plan.measures)
-        todo = list(dict.fromkeys(frozenset(s) for s in sets if frozenset(s) not in self.solved))
+        """Solve every set not solved yet, nearest first (``nearest_first``) from the set solved
+        last. The figures do not depend on this order: each is an LP optimum."""
+        todo = [s for s in sets if frozenset(s) not in self.solved]
         here = self.order[-1] if self.order else frozenset()
-        while todo:
-            here = min(todo, key=lambda k: sum(cost[i] for i in k ^ here))
-            todo.remove(here)
-            self.v(here)
+        for key in nearest_first(todo, cost or [1] * len(self.plan.measures), here):
+            self.v(key)
+
+
+def nearest_first(sets, cost, here=frozenset()) -> list[frozenset]:
+    """The sets (each once), each next the one nearest the one before, from ``here``, so that
+    each re-solves from a basis near its optimum. Near: the least cost of the measures switched,
+    ``cost[i]`` that of switching measure i: a measure dear to switch (pumped storage over a
+    year) is then switched rarely. Among equally near sets, the first given."""
+    todo, out = list(dict.fromkeys(frozenset(s) for s in sets)), []
+    while todo:
+        here = min(todo, key=lambda k: sum(cost[i] for i in k ^ here))
+        todo.remove(here)
+        out.append(here)
+    return out
+
+
+def shares(sets, cost, workers: int, dear: int | None = None) -> list[list[frozenset]]:
+    """The sets dealt to ``workers``, a function of the sets, their order, ``cost`` and ``dear``
+    alone. The sets with measure ``dear`` on (by default the dearest to switch; pumped storage:
+    on the 2019 context, half the solves and three quarters of the CPU) and those with it off
+    are each put in nearest-first order and cut into ``workers`` runs of adjacent sets, their
+    lengths differing by one at most; worker k takes the k-th run with it on, and the longest
+    runs with it off go to the workers with the shortest runs with it on, so that the shares'
+    lengths also differ by one at most. Each worker then solves its share nearest first from its
+    own last basis, switching that measure about twice."""
+    todo = list(dict.fromkeys(frozenset(s) for s in sets))
+    if workers == 1:
+        return [todo]
+    if dear is None:
+        dear = max(range(len(cost)), key=lambda i: (cost[i], -i))
+
+    def runs(on: bool) -> list[list]:
+        chain = nearest_first([k for k in todo if (dear in k) == on], cost)
+        cut = np.linspace(0, len(chain), workers + 1).round().astype(int)
+        return [chain[a:b] for a, b in itertools.pairwise(cut)]
+
+    out = runs(True)
+    shortest_first = sorted(range(workers), key=lambda k: len(out[k]))
+    for k, run in zip(shortest_first, sorted(runs(False), key=len, reverse=True), strict=True):
+        out[k] = run + out[k]
+    return out
 
 
 def _record(result, key, reused, cpu_s) -> dict:
@@ -244,6 +290,9 @@ def _record(result, key, reused, cpu_s) -> dict:
         "export_revenue_cny": float(sum(s["export_revenue_cny"].values())),
         "reused_model": bool(reused),
         "cpu_s": cpu_s,
+        # deterministic, unlike CPU seconds: the cost of switching that orders and deals the sets
+        "simplex_iterations": s["checks"]["solver"]["simplex_iterations"]
+        + sum(t["iterations"] for t in s["checks"]["solver"].get("tie_break_stages", ())),
         "solve_s": float(s["solve_s"]),
         "hours": s["hours"],
         "segments_per_day": s["segments_per_day"],
@@ -271,47 +320,185 @@ def in_time(plan: Plan, first_day: dt.date) -> list[bool]:
     ]
 
 
-def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=None) -> dict:
-    """The whole analysis: the table, the waterfall's chain and what it took. ``resolvers``:
-    built models to re-solve (another weather year's analysis keeps its models warm)."""
-    t0, wall0 = time.process_time(), time.perf_counter()
-    a = Analysis(base_path, plan, overrides, mode, echo)
-    if resolvers is not None:
-        a.resolvers = resolvers
+def checked(base_path, plan: Plan, overrides=()) -> dict:
+    """The base's values, every measure's overlay checked first (before any worker starts)."""
+    sets = Sets(base_path, plan, overrides)
+    sets.scenario(set(range(len(plan.measures))))
+    return sets.scenario(set()).values
+
+
+# ------------------------------------------------------------------ workers
+class Member:
+    """One worker's part of an analysis: its Analysis, so its built models and its last basis,
+    kept from one step to the next; the models also from one analysis to the next (another
+    weather year re-solves them)."""
+
+    def __init__(self):
+        self.resolvers = {}
+        self.job, self.a = None, None
+
+    def step(self, job: tuple, worker: int, kind: str, sets, cost, echo) -> tuple[list, float]:
+        """``kind`` "alone": the base, then each set from the base's basis; "near": the sets
+        nearest first from the last one. Returns the records of the sets solved, in order, and
+        this process's CPU seconds so far."""
+        number, args = job
+        if self.job != number:
+            self.job, self.a = number, Analysis(*args, echo=echo)
+            self.a.resolvers = self.resolvers
+        a, before = self.a, len(self.a.order)
+        if kind == "alone":
+            a.v(set())
+            start = a.basis()
+            for key in sets:
+                a.v(key, start)
+        else:
+            a.solve_all(sets, cost)
+        return [{**a.solved[k], "worker": worker} for k in a.order[before:]], time.process_time()
+
+
+_member = None  # this worker process's Member
+
+
+def _remote_step(*args) -> tuple[list, float]:
+    global _member
+    _member = _member or Member()
+    return _member.step(*args)
+
+
+def _echo_line(prefix: str, line: str):
+    print(prefix + line, file=sys.stderr, flush=True)
+
+
+class Team:
+    """The workers that solve an analysis's sets: this process alone (one worker), or a Dask
+    LocalCluster of single-threaded processes (model/analyses/sweeps/runner.local_cluster), each
+    step's share of the sets pinned to its worker, which keeps its models between steps. Each
+    worker's HiGHS runs on one thread: the cores go to the workers."""
+
+    def __init__(self, workers: int = 1, echo=None):
+        self.workers, self.echo = workers, echo
+        self.jobs, self.solved, self.order, self.solves = 0, {}, [], 0
+        self.worker_cpu = [0.0] * workers  # each worker process's CPU seconds (not this one's)
+        if workers == 1:
+            self.member, self.client, self.cluster = Member(), None, None
+            return
+        from dask.distributed import Client
+
+        from .sweeps.runner import local_cluster
+
+        self.cluster = local_cluster(workers)
+        self.client = Client(self.cluster)
+        self.client.wait_for_workers(workers)
+        self.addresses = sorted(self.client.scheduler_info()["workers"])
+
+    def start(self, base_path, plan: Plan, overrides=(), mode=None):
+        """A new analysis: nothing solved (the models are kept)."""
+        if self.workers > 1:
+            overrides = [*overrides, ("solver.threads", 1)]
+        self.jobs += 1
+        self.job = (self.jobs, (base_path, plan, list(overrides), mode))
+        self.solved, self.order, self.solves = {}, [], 0
+
+    def solve(self, kind: str, shares: list, cost=None):
+        """Worker k solves ``shares[k]`` (Member.step); the records of sets solved twice (the
+        base, once a worker) are the first worker's."""
+        if self.client is None:
+            got = [self.member.step(self.job, 0, kind, shares[0], cost, self.echo)[0]]
+        else:
+            got = self._remote(kind, shares, cost)
+        for records in got:
+            self.solves += len(records)
+            for r in records:
+                key = frozenset(r["members"])
+                if key not in self.solved:
+                    self.solved[key] = r
+                    self.order.append(key)
+
+    def _remote(self, kind, shares, cost) -> list:
+        from dask.distributed import KilledWorker
+
+        futures = [
+            self.client.submit(
+                _remote_step,
+                self.job,
+                k,
+                kind,
+                share,
+                cost,
+                self.echo and functools.partial(_echo_line, f"worker {k + 1}: "),
+                workers=[self.addresses[k]],
+                allow_other_workers=False,
+                pure=False,
+            )
+            for k, share in enumerate(shares)
+            if share
+        ]
+        try:
+            results = self.client.gather(futures)
+        except KilledWorker as e:
+            raise ResourceError(
+                f"--workers {self.workers}",
+                f"a worker process died ({e}); its built models were lost (out of memory? each "
+                "keeps up to two, about 0.7 GB each for an hourly year): try fewer workers",
+            ) from None
+        for k, (_, cpu) in zip((k for k, sh in enumerate(shares) if sh), results, strict=True):
+            self.worker_cpu[k] = cpu
+        return [records for records, _ in results]
+
+    def close(self):
+        if self.client is not None:
+            self.client.close()
+            self.cluster.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, workers=1, team=None) -> dict:
+    """The whole analysis: the table, the waterfall's chain and what it took, its sets solved by
+    ``workers`` processes (or ``team``'s, kept from another weather year's analysis). What it
+    reports does not depend on the number of workers: each set's figures are an LP optimum's,
+    made unique by the tie-break stages."""
+    values = checked(base_path, plan, overrides)
+    if team is None:
+        with Team(workers, echo) as team:
+            return run(base_path, plan, overrides, mode, echo, team=team)
+    t0, wall0, cpu0 = time.process_time(), time.perf_counter(), sum(team.worker_cpu)
     n = len(plan.measures)
-    a.sets.scenario(set(range(n)))  # every overlay checked before the first solve
-    values = a.sets.scenario(set()).values
     first, rate = values["time"]["start"], values["plan"]["discount_rate"]
     timely = in_time(plan, first)
     chain = [i for i in range(n) if timely[i]] + [i for i in range(n) if not timely[i]]
     every_set = set(range(n))
     prefixes = [set(chain[:k]) for k in range(n + 1)]
-    a.v(set())
-    start = a.basis()
-    for i in range(n):  # each from the base's basis: what switching each measure on costs
-        a.v({i}, start)
-    cost = [a.v({i})["cpu_s"] for i in range(n)]
-    a.solve_all(
-        [
-            *prefixes,
-            {i for i in range(n) if timely[i]},
-            *(every_set - {i} for i in range(n)),
-        ],
-        cost,
-    )
-    base, every = a.v(set()), a.v(every_set)
-    this_year = a.v({i for i in range(n) if timely[i]})
+    team.start(base_path, plan, overrides, mode)
+    # each measure alone from the base's basis, the measures dealt in turn: what switching each
+    # costs, in simplex iterations (CPU seconds would make the order below vary from run to run)
+    team.solve("alone", [[{i} for i in range(k, n, team.workers)] for k in range(team.workers)])
+    v = lambda members: team.solved[frozenset(members)]  # noqa: E731
+    cost = [max(1, v({i})["simplex_iterations"]) for i in range(n)]
+    # the sets dealt by the dearest measure re-solved from the base's basis (the Qishao volume
+    # limit's set is a new model's, solved from nothing: its iterations are not a switch's)
+    warm = [i for i in range(n) if v({i})["reused_model"]] or list(range(n))
+    dear = max(warm, key=lambda i: (cost[i], -i))
+    todo = [*prefixes, {i for i in range(n) if timely[i]}, *(every_set - {i} for i in range(n))]
+    todo = [k for k in todo if frozenset(k) not in team.solved]
+    team.solve("near", shares(todo, cost, team.workers, dear), cost)
+    base, every = v(set()), v(every_set)
+    this_year = v({i for i in range(n) if timely[i]})
     floor = FLOOR_SHARE * base["target_mwh"]
     steps = {
-        i: a.v(prefixes[k + 1])["export_mwh"] - a.v(prefixes[k])["export_mwh"]
+        i: v(prefixes[k + 1])["export_mwh"] - v(prefixes[k])["export_mwh"]
         for k, i in enumerate(chain)
     }
-    last = {i: every["export_mwh"] - a.v(every_set - {i})["export_mwh"] for i in range(n)}
-    alone = {i: a.v({i})["export_mwh"] - base["export_mwh"] for i in range(n)}
+    last = {i: every["export_mwh"] - v(every_set - {i})["export_mwh"] for i in range(n)}
+    alone = {i: v({i})["export_mwh"] - base["export_mwh"] for i in range(n)}
     share = plan.spec["interaction_share"]
     flagged = [i for i in range(n) if _differ(alone[i], last[i], share, floor)]
     shapley, shapley_se, shapley_solves, exact = _shapley(
-        a, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"], cost
+        team, flagged, n, plan.spec["shapley_orders"], plan.spec["seed"], cost, dear
     )
     rows = [
         _row(
@@ -319,7 +506,7 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=Non
             i,
             pos,
             timely[i],
-            a.v({i}),
+            v({i}),
             base,
             rate,
             floor,
@@ -341,14 +528,16 @@ def run(base_path, plan: Plan, overrides=(), mode=None, echo=None, resolvers=Non
         "this_year": this_year,
         "all": every,
         "flagged": [plan.measures[i].id for i in flagged],
-        "solves": len(a.solved),
+        "solves": len(team.solved),
+        "runs": team.solves,
+        "workers": team.workers,
         "shapley_solves": shapley_solves,
         "shapley_exact": exact,
         "shapley_orders": plan.spec["shapley_orders"],
-        "rebuilds": sum(not r["reused_model"] for r in a.solved.values()),
-        "cpu_s": time.process_time() - t0,
+        "rebuilds": sum(not r["reused_model"] for r in team.solved.values()),
+        "cpu_s": time.process_time() - t0 + sum(team.worker_cpu) - cpu0,
         "wall_s": time.perf_counter() - wall0,
-        "sets": [a.solved[k] for k in a.order],
+        "sets": [team.solved[k] for k in team.order],
         "ids": [m.id for m in plan.measures],
     }
 
@@ -374,28 +563,28 @@ def orders(n: int, count: int, seed: int) -> tuple[list[tuple], bool]:
     return out, False
 
 
-def _shapley(a: Analysis, flagged, n, count, seed, cost) -> tuple[dict, dict, int, bool]:
+def _shapley(team: Team, flagged, n, count, seed, cost, dear) -> tuple[dict, dict, int, bool]:
     """Mean marginal contribution of each flagged measure over the orders (``orders``) and its
     standard error: the spread of the antithetic pairs' means over the square root of their
     number (0 when every order was taken). Returns (values, standard errors, new solves, exact)."""
     if not flagged:
         return {}, {}, 0, False
-    before = len(a.solved)
+    before = len(team.solved)
     perms, exact = orders(n, count, seed)
-    ahead = {(i, p): set(p[: p.index(i)]) for i in flagged for p in perms}
-    a.solve_all([x for (i, _), b in ahead.items() for x in (b, b | {i})], cost)
+    ahead = {(i, p): frozenset(p[: p.index(i)]) for i in flagged for p in perms}
+    need = [x for (i, _), b in ahead.items() for x in (b, b | {i}) if x not in team.solved]
+    team.solve("near", shares(need, cost, team.workers, dear), cost)
+    v = lambda members: team.solved[frozenset(members)]["export_mwh"]  # noqa: E731
     out, se = {}, {}
     for i in flagged:
-        gains = np.array(
-            [a.v(ahead[i, p] | {i})["export_mwh"] - a.v(ahead[i, p])["export_mwh"] for p in perms]
-        )
+        gains = np.array([v(ahead[i, p] | {i}) - v(ahead[i, p]) for p in perms])
         out[i] = float(gains.mean())
         pairs = gains.reshape(-1, 2).mean(axis=1)
         if exact:
             se[i] = 0.0
         else:
             se[i] = float(pairs.std(ddof=1) / math.sqrt(len(pairs))) if len(pairs) > 1 else math.nan
-    return out, se, len(a.solved) - before, exact
+    return out, se, len(team.solved) - before, exact
 
 
 def _row(m, i, pos, timely, one, base, rate, floor, got) -> dict:
@@ -444,6 +633,7 @@ def _row(m, i, pos, timely, one, base, rate, floor, got) -> dict:
         "cost_cny_per_mwh_added_export": per_mwh,
         "export_revenue_change_cny_per_yr": (one["export_revenue_cny"] - base["export_revenue_cny"])
         / year,
+        "resolution": resolution_text(base),
         "size_zh": (m.spec["size"] or {}).get("zh", ""),
         "size_en": (m.spec["size"] or {}).get("en", ""),
         "source": m.spec["source"],
@@ -492,6 +682,8 @@ def summary(out: dict, plan: Plan) -> dict:
         "shapley_exact": out["shapley_exact"],
         "flagged": out["flagged"],
         "solves": out["solves"],
+        "runs": out["runs"],
+        "workers": out["workers"],
         "shapley_solves": out["shapley_solves"],
         "rebuilds": out["rebuilds"],
         "cpu_s": out["cpu_s"],
@@ -504,14 +696,19 @@ def summary(out: dict, plan: Plan) -> dict:
 CONTRIBUTIONS = ("alone", "step", "last_added")
 
 
-def across_weather(base_path, plan: Plan, years, overrides=(), mode=None, echo=None) -> dict:
-    """The analysis in each weather year (``weather_year`` set on the base); the first year's is
-    the main table, which gains each contribution's P50 (median) and P90 (exceeded in 90% of the
-    years: the 10th percentile) over the years, in TWh."""
-    t0, wall0 = time.process_time(), time.perf_counter()
-    resolvers, outs = {}, {}
-    for y in years:
-        outs[y] = run(base_path, plan, [*overrides, ("weather_year", y)], mode, echo, resolvers)
+def across_weather(
+    base_path, plan: Plan, years, overrides=(), mode=None, echo=None, workers=1
+) -> dict:
+    """The analysis in each weather year (``weather_year`` set on the base), on the same workers
+    and models; the first year's is the main table, which gains each contribution's P50 (median)
+    and P90 (exceeded in 90% of the years: the 10th percentile) over the years, in TWh."""
+    t0, wall0, outs = time.process_time(), time.perf_counter(), {}
+    checked(base_path, plan, [*overrides, ("weather_year", years[0])])
+    with Team(workers, echo) as team:
+        for y in years:
+            over = [*overrides, ("weather_year", y)]
+            outs[y] = run(base_path, plan, over, mode, echo, team=team)
+        worker_cpu = sum(team.worker_cpu)
     shown = ["measure", *(f"{c}_twh" for c in CONTRIBUTIONS)]
     per_year = pd.concat(
         [o["table"][shown].assign(weather_year=y) for y, o in outs.items()], ignore_index=True
@@ -539,9 +736,10 @@ def across_weather(base_path, plan: Plan, years, overrides=(), mode=None, echo=N
         }
         for y, o in outs.items()
     ]
-    main["solves"] = sum(o["solves"] for o in outs.values())
-    main["rebuilds"] = sum(o["rebuilds"] for o in outs.values())
-    main["cpu_s"], main["wall_s"] = time.process_time() - t0, time.perf_counter() - wall0
+    for k in ("solves", "runs", "rebuilds"):
+        main[k] = sum(o[k] for o in outs.values())
+    main["cpu_s"] = time.process_time() - t0 + worker_cpu
+    main["wall_s"] = time.perf_counter() - wall0
     return main
 
 
@@ -564,7 +762,9 @@ def parse_years(text: str) -> list[int]:
 
 
 def write(out: dict, plan: Plan, folder: Path, lang: str | None) -> Path:
-    """measures.csv, sets.csv (every set solved), measures.json and the charts, atomically."""
+    """measures.csv, sets.csv (every set solved, fewest measures first, then by the listed order
+    of their measures, whichever worker solved it when), measures.json and the charts,
+    atomically."""
     from ..plotting import measures as charts
 
     s = summary(out, plan)
@@ -573,8 +773,9 @@ def write(out: dict, plan: Plan, folder: Path, lang: str | None) -> Path:
             {
                 **{k: v for k, v in r.items() if k not in ("title", "period")},
                 "members": "+".join(out["ids"][i] for i in r["members"]) or "base",
+                "worker": r.get("worker", 0) + 1,
             }
-            for r in out["sets"]
+            for r in sorted(out["sets"], key=lambda r: (len(r["members"]), r["members"]))
         ]
     )
     with output.atomic_dir(folder, "measures") as tmp:
@@ -588,6 +789,12 @@ def write(out: dict, plan: Plan, folder: Path, lang: str | None) -> Path:
         if lang:
             charts.draw(out["table"], s, tmp / "charts" / lang, lang)
     return folder
+
+
+def resolution_text(record: dict) -> str:
+    """How finely the sets were solved, to stand beside their figures."""
+    per_day = record["segments_per_day"]
+    return "every hour" if per_day is None else f"{per_day} segments a day"
 
 
 def format_table(out: dict) -> str:
@@ -609,12 +816,16 @@ def format_table(out: dict) -> str:
         f"base {qty.value('energy', b['export_mwh'], 'zh'):.1f} 亿千瓦时; this year's measures "
         f"{qty.value('energy', y['export_mwh'], 'zh'):.1f}; every measure "
         f"{qty.value('energy', a['export_mwh'], 'zh'):.1f}; target "
-        f"{qty.value('energy', b['target_mwh'], 'zh'):.1f}"
+        f"{qty.value('energy', b['target_mwh'], 'zh'):.1f}; solved at {resolution_text(b)}"
     )
     orders = "every order" if out["shapley_exact"] else f"{out['shapley_orders']} sampled orders"
+    twice = out["runs"] - out["solves"]
     tail = (
-        f"{out['solves']} solves ({out['shapley_solves']} for the Shapley values of "
-        f"{', '.join(out['flagged']) or 'none'} over {orders}; {out['rebuilds']} builds), CPU "
-        f"{out['cpu_s']:.1f} s, wall {out['wall_s']:.1f} s"
+        f"{out['solves']} sets ({out['shapley_solves']} for the Shapley values of "
+        f"{', '.join(out['flagged']) or 'none'} over {orders}; {out['rebuilds']} builds"
+        + (f"; {out['runs']} solves, the base once a worker" if twice else "")
+        + f"), {out['workers']} worker"
+        + ("s" if out["workers"] > 1 else "")
+        + f", CPU {out['cpu_s']:.1f} s, wall {out['wall_s']:.1f} s"
     )
     return "\n".join([head, t[cols].to_string(index=False, float_format="{:.2f}".format), tail])

@@ -40,6 +40,16 @@ FILE = {
         max=1000,
     ),
     "seed": Param("-", 2019, "Seed of the sampled orders.", kind="integer", min=0),
+    "time_segments_per_day": Param(
+        "-",
+        None,
+        "The resolution of every set: the scenario's time.segments_per_day, set on the base "
+        "before --set (so --set time.segments_per_day=null solves every hour). None: the "
+        "scenario's own. The report states it beside every figure.",
+        kind="integer",
+        min=1,
+        max=24,
+    ),
 }
 MEASURE = {
     "id": Param("-", REQUIRED, "Short name (letters, digits, _).", kind="string"),

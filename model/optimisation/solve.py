@@ -567,6 +567,7 @@ def _report(h: highspy.Highs, run_time: float) -> dict:
             "dual_status": h.solutionStatusToString(info.dual_solution_status),
             "max_primal_infeasibility": float(info.max_primal_infeasibility),
             "max_dual_infeasibility": float(info.max_dual_infeasibility),
+            "simplex_iterations": int(info.simplex_iteration_count),
             "method": option(h, "solver"), "threads": option(h, "threads"),
             "time_limit_s": option(h, "time_limit") - run_time}
 

@@ -294,8 +294,9 @@ def measures_report(folder, lang="zh") -> dict:
     k = s.get("segments_per_day")
     merged = _w(
         lang,
-        f"（每日{k}段时间聚合，快速估算）",
-        f" (merged into {k} segments a day: a fast estimate)",
+        f"（每日{k}段时间聚合，快速估算；与逐时计算的差别见README“工作报告各项措施”一节）",
+        f" (merged into {k} segments a day: a fast estimate; how far it is from every hour: "
+        "README, The work report's measures)",
     )
     sub = _w(
         lang,
