@@ -34,8 +34,9 @@ import numpy as np
 from .lp import linear
 
 # The slack, relative to the capacity spinning, below which the row is held: on the 2019 context
-# year the count is the same from 1e-9 to 1e-6 (240 h) and 793 h at 1e-3 (slacks of 0.06-0.6 MW,
-# hours the support does not hold).
+# year (before the backcast's re-tuning) the count is the same from 1e-9 to 1e-6 (240 h; 249 h
+# since, presolve on and off) and 793 h at 1e-3 (slacks of 0.06-0.6 MW, hours the support does
+# not hold).
 SUPPORT_TOLERANCE = 1e-6
 
 

@@ -49,7 +49,8 @@ least-cost stage (any primal optimum pairs with any dual optimum in an LP).
    flat between them, and the split, so the corridor flows and Jiuquan's counted export, was the
    solver's (on 1 April of weather year 2, Jiuquan's CHP against Gansu's security units, both
    0.31 tce/MWh: 92,268.2 MWh counted with presolve, 92,076.8 without and by interior point;
-   now 92,127.9 in all three). After stages 1-4, so their curtailment is as before it.
+   now 92,106.9 in all three, 92,127.9 before the backcast's re-tuning). After stages 1-4,
+   so their curtailment is as before it.
 6. parallel: corridors of one loss between the same two buses carry each direction's flow in
    proportion to their available capacity that way (the same rows over each direction's flows:
    stage 4 sees only their sum; the Hexi third circuits from 19 December 2019).
