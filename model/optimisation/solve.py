@@ -355,10 +355,15 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, aft
     left for the simplex to stall on. Duals are kept from the least-cost solve. Each stage's
     status, CPU seconds and simplex iterations go to ``solution.solver["tie_break_stages"]``.
 
-    The serial dual (HiGHS's default) for the draw stage after a least-cost solve: 0.28 s CPU
-    against 1.1 s for HiGHS's choice of variant on the Jiuquan-only year, 1.5 against 3.3 s on
-    the 2019 context; HiGHS's choice ``after_stages`` (max-export's): 4.4 against 29.5 s on the
-    context year (both measured with the cost row, before the face)."""
+    The stages before the share stage (draw, spill) by the simplex variant that suits the vertex
+    they start from, measured on the face from one least-cost vertex, interleaved: after a dual
+    simplex least cost the serial dual (HiGHS's default; Jiuquan-only year 0.19 s CPU against
+    0.67-0.84 s by the primal; the 2019 context year a tie, 1.2 against 1.1-1.3 s), after
+    interior point and crossover the primal (the hourly plan by HiPO: draw 0.45-0.58 s and 30
+    iterations against 19.6 s and 10,300 by the dual, spill 0.13-0.15 against 6.1-6.8 s; the
+    Jiuquan-only year by IPX 0.12 against 0.19-0.24 s); HiGHS's choice ``after_stages``
+    (max-export's): 4.4 against 29.5 s on the context year (measured with the cost row, before
+    the face)."""
     todo = ties.stages(lp, ctx)
     if not todo:
         solution.tie_break = "nothing to break"
@@ -367,13 +372,14 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, aft
     n_col = len(c)
     x, record = solution.x, []
     solution.solver["tie_break_stages"] = record
+    crossed = h.getInfo().ipm_iteration_count > 0  # read before a bound changes: that clears it
     with _restored(h, lp, basis=True), _on_optimal_face(h, lp, solution, face), _narrowed(h) as narrow:
         if not face:
             # The slack lets the stages trade at most this share of the cost; tighter rows
             # (1e-12) stall HiGHS's simplex on some scenarios.
             _keep(h, c, float(c @ x), TIE_BREAK_TOLERANCE)
         h.setOptionValue("solver", "simplex")
-        strategy = 0 if after_stages else option(h, "simplex_strategy")
+        strategy = 0 if after_stages else 4 if crossed else option(h, "simplex_strategy")
         for k, stage in enumerate(todo):
             t, last = time.process_time(), k == len(todo) - 1
             if stage.prune:
