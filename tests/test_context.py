@@ -196,3 +196,37 @@ def test_default_scenario_is_the_context_year_in_target_mode():
     assert s["target_status"] == "out_of_reach" and s["target_price_cny_per_mwh"] is None
     assert s["target_counted_mwh"] + s["shortfall_mwh"] == pytest.approx(28e6, rel=1e-9)
     assert 0.5 * s["target_mwh"] < s["target_ceiling_mwh"] < s["target_mwh"]
+
+
+@pytest.mark.slow
+def test_context_plan_meets_the_target_within_its_build_limits():
+    """scenarios/gansu_2019_plan.yaml, the year at two segments a day (a quick check of the
+    accounting; January alone cannot reach its share of the target): 28 TWh counted across
+    Jiuquan's cut, met exactly (least cost builds nothing beyond it), each addition within its
+    limit."""
+    from model.analyses.pipeline import run
+
+    path = ROOT / "scenarios" / "gansu_2019_plan.yaml"
+    s = run(path, overrides=[("time.segments_per_day", 2)], write=False).summary
+    assert s["mode"] == "plan" and s["status"] == "Optimal" and s["checks"]["ok"], s["checks"]
+    assert s["target_basis"] == "flow out of jiuquan net of flows in"
+    assert s["target_mwh"] == pytest.approx(28e6, rel=1e-12)
+    assert s["shortfall_mwh"] == pytest.approx(0, abs=1e-6)
+    assert s["target_counted_mwh"] == pytest.approx(s["target_mwh"], rel=1e-7)
+    limits = scenario.load(path).values
+    key = {("Wind", "capacity"): ("wind", "build_max_mw"), ("PV", "capacity"): ("pv", "build_max_mw"),
+           ("Battery", "power"): ("battery", "build_power_max_mw"),
+           ("Battery", "energy"): ("battery", "build_energy_max_mwh"),
+           ("PumpedHydro", "power"): ("pumped_hydro", "build_power_max_mw"),
+           ("PumpedHydro", "energy"): ("pumped_hydro", "build_energy_max_mwh"),
+           ("CSP", "turbine"): ("csp", "build_turbine_max_mw"),
+           ("CSP", "field"): ("csp", "build_field_max_mw"),
+           ("CSP", "storage"): ("csp", "build_storage_max_mwh"),
+           ("Heating", "boiler"): ("heating", "build_boiler_max_mw"),
+           ("Heating", "storage"): ("heating", "build_storage_max_mwh"),
+           ("Line", "condenser"): ("export_lines", "build_condenser_max_mw")}
+    assert len(s["additions"]) == len(key)
+    for a in s["additions"]:
+        family, name = key[(a["family"], a["dimension"])]
+        assert -1e-6 <= a["added"] <= limits[family][a["unit"]][name] + 1e-6, a
+    assert sum(a["added"] for a in s["additions"]) > 0
