@@ -359,9 +359,9 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, aft
     against 1.1 s for HiGHS's choice of variant on the Jiuquan-only year, 1.5 against 3.3 s on
     the 2019 context; HiGHS's choice ``after_stages`` (max-export's): 4.4 against 29.5 s on the
     context year (both measured with the cost row, before the face)."""
-    todo = ties.stages(lp, ctx)
+    todo, note = ties.stages(lp, ctx), ties.left_open(lp, ctx)
     if not todo:
-        solution.tie_break = "nothing to break"
+        solution.tie_break = "nothing to break" + (f"; left open: {note}" if note else "")
         return solution.x
     c = lp.compiled.c
     n_col = len(c)
@@ -410,7 +410,6 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, aft
             x = np.asarray(sol.col_value)[:n_col]
             if not last:
                 narrow(_face_of(h, sol, cost))
-    note = ties.left_open(lp, ctx)
     if all(r["status"].startswith("implied") for r in record):
         solution.tie_break = "nothing to break: " + "; ".join(s.nothing for s in todo)
     else:
@@ -589,6 +588,12 @@ def penalty_term(h: highspy.Highs, lp: LinearProgram):
     if "System-shortfall" not in lp.vars:
         return None
     col = int(lp.vars["System-shortfall"].cols[0])
+    if h.getInfo().ipm_iteration_count:
+        # After interior point and crossover HiGHS 1.15.1 may hold the basis without the simplex
+        # solver's factor of it (presolve off, or nothing for presolve to reduce: no simplex
+        # runs after the crossover), and getBasicVariables then segfaults; handing the basis
+        # back makes it factor the basis first (tests/test_ties_export.py).
+        h.setBasis(h.getBasis())
     status, basic = h.getBasicVariables()
     basic = np.asarray(basic)
     where = np.flatnonzero(basic == col)
