@@ -203,6 +203,9 @@ def stages(path, overrides, extra: dict, both: bool, ties: bool):
         print(f"  {'tie-break, ' + ('on the face' if face else 'cost row'):<34} {clock}  "
               f"drawn {t @ x[face]:.10g}, cost {c.c @ x[face] + c.offset:.12g}: {sol.tie_break}",
               flush=True)
+        print("    " + ", ".join(f"{r['stage']} {r['cpu_s']:.1f} s ({r['iterations']} it.)"
+                                 for r in sol.solver.get("tie_break_stages", [])))
+        print("    " + export_lines(lp, built.ctx, x[face]))
     if both:
         cols = solve.decomposition.build_columns(lp)[0]
         gap = (t @ x[True] - t @ x[False]) / max(1.0, abs(t @ x[False]))
@@ -214,6 +217,17 @@ def stages(path, overrides, extra: dict, both: bool, ties: bool):
         found = solve._tied_options(h, lp, sol)
         print(f"  {'tied options, on the face':<34} {clock}  {found}", flush=True)
     return sol.objective
+
+
+def export_lines(lp, ctx, x) -> str:
+    """Each export line's TWh sent and GWh lost at ``x``."""
+    if "Line-flow" not in lp.vars:
+        return "no export lines"
+    b = lp.vars["Line-flow"]
+    sent = np.where(b.cols >= 0, x[b.cols], 0.0) @ lp.weights
+    loss = [ctx.values["export_lines"][u]["loss"] for u in b.units]
+    return ", ".join(f"{u} {e / 1e6:.6f} TWh (lost {k * e / 1e3:.4f} GWh)"
+                     for u, e, k in zip(b.units, sent, loss)) + f"; lost {np.dot(loss, sent) / 1e3:.4f} GWh"
 
 
 def main():

@@ -364,15 +364,15 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, aft
     Jiuquan-only year by IPX 0.12 against 0.19-0.24 s); HiGHS's choice ``after_stages``
     (max-export's): 4.4 against 29.5 s on the context year (measured with the cost row, before
     the face)."""
-    todo = ties.stages(lp, ctx)
+    todo, note = ties.stages(lp, ctx), ties.left_open(lp, ctx)
     if not todo:
-        solution.tie_break = "nothing to break"
+        solution.tie_break = "nothing to break" + (f"; left open: {note}" if note else "")
         return solution.x
     c = lp.compiled.c
     n_col = len(c)
     x, record = solution.x, []
     solution.solver["tie_break_stages"] = record
-    crossed = h.getInfo().ipm_iteration_count > 0  # read before a bound changes: that clears it
+    crossed = solution.solver.get("ipm_iterations", 0) > 0  # h's info is gone once a bound moves
     with _restored(h, lp, basis=True), _on_optimal_face(h, lp, solution, face), _narrowed(h) as narrow:
         if not face:
             # The slack lets the stages trade at most this share of the cost; tighter rows
@@ -416,7 +416,6 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, aft
             x = np.asarray(sol.col_value)[:n_col]
             if not last:
                 narrow(_face_of(h, sol, cost))
-    note = ties.left_open(lp, ctx)
     if all(r["status"].startswith("implied") for r in record):
         solution.tie_break = "nothing to break: " + "; ".join(s.nothing for s in todo)
     else:
@@ -574,6 +573,7 @@ def _report(h: highspy.Highs, run_time: float) -> dict:
             "max_primal_infeasibility": float(info.max_primal_infeasibility),
             "max_dual_infeasibility": float(info.max_dual_infeasibility),
             "simplex_iterations": int(info.simplex_iteration_count),
+            "ipm_iterations": int(info.ipm_iteration_count),
             "method": option(h, "solver"), "threads": option(h, "threads"),
             "time_limit_s": option(h, "time_limit") - run_time}
 
@@ -595,6 +595,12 @@ def penalty_term(h: highspy.Highs, lp: LinearProgram):
     if "System-shortfall" not in lp.vars:
         return None
     col = int(lp.vars["System-shortfall"].cols[0])
+    if h.getInfo().ipm_iteration_count:
+        # After interior point and crossover HiGHS 1.15.1 may hold the basis without the simplex
+        # solver's factor of it (presolve off, or nothing for presolve to reduce: no simplex
+        # runs after the crossover), and getBasicVariables then segfaults; handing the basis
+        # back makes it factor the basis first (tests/test_ties_export.py).
+        h.setBasis(h.getBasis())
     status, basic = h.getBasicVariables()
     basic = np.asarray(basic)
     where = np.flatnonzero(basic == col)

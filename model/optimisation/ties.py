@@ -3,8 +3,9 @@
 Surplus wind, PV and run-of-river water cost nothing, so many dispatches share the least cost:
 the surplus can be drawn into stores only to be lost, spilled from a river instead of curtailed
 at a wind farm, curtailed at one bus instead of another while the corridors between them have
-room, or burnt in the losses of flows sent both ways at once; and thermal units of one cost, or
-parallel corridors of one loss, can trade what they carry. The solver's method, presolve or the
+room, or burnt in the losses of flows sent both ways at once; thermal units of one cost, or
+parallel corridors of one loss, can trade what they carry; and where revenue is not in the
+objective, so can the export lines that leave one bus. The solver's method, presolve or the
 order of the file would choose. Instead, after the least cost (and max-export's stages before
 it), each stage below minimises its own objective among the optima of all the stages before it:
 on the optimal face of the stage before (solve._tie_break: after each stage's simplex vertex,
@@ -55,12 +56,33 @@ least-cost stage (any primal optimum pairs with any dual optimum in an LP).
    proportion to their available capacity that way (the same rows over each direction's flows:
    stage 4 sees only their sum; the Hexi third circuits from 19 December 2019).
 
-Stages 5 and 6 pair members of a class in every hour; their rows whose columns the faces
+7. export: sum_t w_t sum_l loss[l] Line-flow[l, t], the energy lost on the export lines:
+   among the optima, export goes by the lines that lose least. Where the objective leaves out
+   the lines' revenue (plan mode's least cost, ``plan.count_export_revenue`` false) the split of
+   export between lines that leave one bus is open: on the hourly plan interior point IPX and
+   HiPO ended at different points of it (qishao_dc 18.74 TWh against 18.70, hexi_750kv 9.92
+   against 9.97); with this stage both send 14.27 and 14.40 TWh (README, plan mode). Decision:
+   losses decide, which moves export off Qishao (7% lost) onto the Hexi 750 kV (3%), though
+   Qishao earns more per MWh sent: (1 - 0.07) 450 - 60 = 358.5 CNY against (1 - 0.03) 307.8 -
+   20 = 278.6 (scenarios/jiuquan_2019.yaml). "Most net revenue first" was considered and not
+   taken: the least-cost plan leaves revenue out on purpose (it reaches the target at least
+   cost; plan.count_export_revenue true is the other question), so a stage that ranked by it
+   would bring back through the tie the price the objective excludes. The energy lost is
+   physical, generated and sent for nothing whatever the prices. Where revenue is in the
+   objective (every other mode) it already ranks the lines, and this stage moves only what it
+   leaves open.
+8. lines: export lines of one loss at one bus carry its export in proportion to their available
+   capacity (the rows of stages 5 and 6 over each line's flows, a[l, t] the line's share of the
+   group's available MW); stage 7 sees only their sum. A group with a line that may be extended
+   (plan mode, ``build_max_mw``) is left open (its available MW is a variable, not data) and the
+   summary says so.
+
+Stages 5, 6 and 8 pair members of a class in every hour; their rows whose columns the faces
 before have all fixed are left out (Stage.prune), which keeps them small where the least cost
 already decides.
 
 Stages 2 to 4 belong to ``system.curtailment_rule: pro_rata`` (the default); under ``free`` only
-stages 1, 5 and 6 run, and any split of curtailment the optimum allows is left to the solver.
+stages 1 and 5 to 8 run, and any split of curtailment the optimum allows is left to the solver.
 
 Ties that may remain. Where a stage's objective is flat along an edge of the optima before it (a
 coincidence of the data: e.g. with losses, the rate at which one group's curtailment replaces
@@ -76,7 +98,9 @@ has corridor flows that differ between presolve on and off in 2 to 9 hours a cor
 before stages 5 and 6), e.g. hour 291, Jiuquan-Hexi 974 forward and 589 back with presolve,
 3,827 and 3,500 without, as before; plan mode with wind or PV that may be built (a share of a
 variable total is not linear; stage 3 is left out, said in the summary); and
-``system.share_curtailment_across_buses: false``, which leaves stage 3 out (said likewise).
+``system.share_curtailment_across_buses: false``, which leaves stage 3 out (said likewise); the
+split of export among lines of one loss at one bus where one of them may be extended (stage 8,
+said likewise).
 """
 
 from __future__ import annotations
@@ -115,13 +139,24 @@ def stages(lp, ctx) -> list[Stage]:
         out += [Stage("spill", -_cost(lp, ["Hydro-p"])), share(lp, ctx),
                 Stage("transport", _cost(lp, [b.name for b in lp.blocks("corridor")]),
                       nothing="no corridor flow")]
-    out += [thermal(lp), parallel(lp, ctx)]
+    out += [thermal(lp), parallel(lp, ctx), export(lp, ctx), lines(lp, ctx)]
     return [s for s in out if s is not None and (np.any(s.cost) or s.gaps is not None and s.gaps.nnz)
             and len(s.cost) == n]
 
 
 def left_open(lp, ctx) -> str:
     """What the stages cannot decide in this LP, for the summary ("" when nothing)."""
+    notes = [_curtailment_open(lp, ctx)]
+    for (bus, loss), members in sorted(_line_classes(lp, ctx).items()):
+        built = [u for u, _ in members if u in _extendable(lp)]
+        if built:
+            notes.append(f"the split of export among {', '.join(u for u, _ in members)} at {bus} "
+                         f"(one loss, {loss:g}; {', '.join(built)} may be extended: its "
+                         "available MW is not data)")
+    return "; ".join(n for n in notes if n)
+
+
+def _curtailment_open(lp, ctx) -> str:
     if curtailment.rule(ctx) != "pro_rata" or "VRE-p" not in lp.vars:
         return ""
     groups = curtailment.group_of(ctx.values)
@@ -186,6 +221,47 @@ def parallel(lp, ctx) -> Stage | None:
     return _shared(lp, "parallel", classes, "no flow left to share among parallel corridors")
 
 
+def export(lp, ctx) -> Stage | None:
+    """Stage 7's cost sum_t w_t loss[l] Line-flow[l, t], with two export lines or more (stages()
+    drops it where no line loses anything)."""
+    if "Line-flow" not in lp.vars or len(lp.vars["Line-flow"].units) < 2:
+        return None
+    spec = ctx.values["export_lines"]
+    loss = np.array([float(spec[u]["loss"]) for u in lp.vars["Line-flow"].units])
+    return Stage("export", _cost(lp, ["Line-flow"], loss[:, None]),
+                 nothing="every export line that loses energy at its lowest flow")
+
+
+def lines(lp, ctx) -> Stage | None:
+    """Stage 8's rows a[m, t] f[l, t] - a[l, t] f[m, t] for each pair of export lines of one loss
+    at one bus (f the flow, a its available MW's share of the group's), where no line of the
+    group may be extended (left_open)."""
+    if "Line-flow" not in lp.vars:
+        return None
+    block = lp.vars["Line-flow"]
+    ub = np.asarray(block.ub, dtype=float)
+    classes = {key: [(block.cols[i], ub[i]) for _, i in members]
+               for key, members in _line_classes(lp, ctx).items()
+               if not any(u in _extendable(lp) for u, _ in members)}
+    return _shared(lp, "lines", classes, "no export left to share among lines of one loss")
+
+
+def _line_classes(lp, ctx) -> dict:
+    """(bus, loss to 1e-9) -> [(line, its index in Line-flow)], for the classes of two or more."""
+    if "Line-flow" not in lp.vars:
+        return {}
+    spec = ctx.values["export_lines"]
+    classes = defaultdict(list)
+    for i, u in enumerate(lp.vars["Line-flow"].units):
+        classes[(spec[u]["bus"], round(float(spec[u]["loss"]), 9))].append((u, i))
+    return {k: m for k, m in classes.items() if len(m) > 1}
+
+
+def _extendable(lp) -> set:
+    """The export lines whose capacity plan mode may extend (Line-new_capacity)."""
+    return set(lp.vars["Line-new_capacity"].units) if "Line-new_capacity" in lp.vars else set()
+
+
 def _shared(lp, label, classes, nothing) -> Stage | None:
     """The stage ``label`` of the pro-rata rows within each class (key -> [(columns (T,), bound
     (T,))] of its members) that has two members or more; None when none has."""
@@ -224,12 +300,13 @@ def _pro_rata(lp, cols, avail) -> tuple[sp.csr_matrix, np.ndarray]:
     return gaps, np.concatenate(weight).astype(float)
 
 
-def _cost(lp, names) -> np.ndarray:
-    """sum_t w_t of the named blocks' entries, as a cost vector over the compiled columns."""
+def _cost(lp, names, factor=1.0) -> np.ndarray:
+    """sum_t w_t factor of the named blocks' entries, as a cost vector over the compiled columns
+    (``factor`` broadcast against each block's (units, T) entries)."""
     c = np.zeros(lp.compiled.shape[1])
     for name in names:
         if name in lp.vars:
             b = lp.vars[name]
             keep = b.cols >= 0
-            c[b.cols[keep]] += np.broadcast_to(lp.weights, b.cols.shape)[keep]
+            c[b.cols[keep]] += np.broadcast_to(lp.weights * np.asarray(factor), b.cols.shape)[keep]
     return c
