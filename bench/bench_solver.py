@@ -4,8 +4,11 @@
         [--try "presolve=off,simplex_strategy=1" --try "presolve=on" ...] [--first-stage]
 
 --first-stage times the first LP alone (the least cost in plan mode), not the stages after it;
-the objective printed is then HiGHS's, with the number of interior-point iterations. Options
-HiGHS hides from its option file (IPX's ipx_dualize_strategy, run_centring, ...) are set too.
+the objective printed is then HiGHS's, with each run's CPU and wall seconds, its interior-point
+and crossover iterations and whether it left a basis (the stages after the least cost start from
+it). Options HiGHS hides from its option file (IPX's ipx_dualize_strategy, run_centring,
+start_crossover_tolerance, ...) are set too; threads is the solver setting, so that HiGHS's
+process-wide scheduler is rebuilt for it (model/optimisation/solve.py, apply_options).
 
 Each round solves the LP once with every setting, in an order rotated from round to round, each
 from a fresh HiGHS instance (the run's own handoff and mode: max-export solves both stages).
@@ -31,7 +34,8 @@ from model.inputs import scenario  # noqa: E402
 from model.optimisation import build as builder  # noqa: E402
 from model.optimisation import solve  # noqa: E402
 
-SETTING = {"solver": "method", "presolve": "presolve"}  # HiGHS option -> solver setting
+# HiGHS option -> solver setting
+SETTING = {"solver": "method", "presolve": "presolve", "threads": "threads"}
 DEFAULT_TRIES = ["presolve=on", "presolve=off", "presolve=off,simplex_strategy=1",
                  "presolve=on,simplex_strategy=1", "presolve=off,simplex_strategy=4"]
 
@@ -53,20 +57,27 @@ def _value(text: str):
 
 
 def timed(built, extra: dict, first_stage=False) -> tuple[float, float, float]:
-    h = solve.new_highs(built.ctx.values["solver"])
+    # threads goes through the solver settings: apply_options resets HiGHS's process-wide
+    # scheduler when the count changes, which a bare setOptionValue would not (HiGHS would refuse)
+    own = dict(built.ctx.values["solver"], **{k: v for k, v in extra.items() if k == "threads"})
+    h = solve.new_highs(own)
     solve.handoff(h, built.lp)
     if first_stage:
-        solve.apply_options(h, built.ctx.values["solver"])
+        solve.apply_options(h, own)
     for k, v in extra.items():
+        if k == "threads":
+            continue
         if h.setOptionValue(k, v) != highspy.HighsStatus.kOk:
             raise SystemExit(f"HiGHS refuses the option {k}={v!r}")
     t0, c0 = time.perf_counter(), time.process_time()
     if first_stage:
         h.run()
         info = h.getInfo()
-        print(f"    {extra}: {time.process_time() - c0:.1f} s CPU, {info.ipm_iteration_count} ipm "
-              f"and {info.crossover_iteration_count} crossover iterations, "
-              f"{h.modelStatusToString(h.getModelStatus())}", flush=True)
+        print(f"    {extra} threads {own['threads']}: {time.process_time() - c0:.1f} s CPU, "
+              f"{time.perf_counter() - t0:.1f} s wall, {info.ipm_iteration_count} ipm and "
+              f"{info.crossover_iteration_count} crossover iterations, "
+              f"{h.modelStatusToString(h.getModelStatus())}, basis "
+              f"{'valid' if h.getBasis().valid else 'NONE'}", flush=True)
         return time.perf_counter() - t0, time.process_time() - c0, info.objective_function_value
     # solve_loaded gives the run the scenario's method and presolve: a setting's own go there
     settings = built.ctx.values["solver"]
