@@ -2,10 +2,10 @@
 
 Families declare variables and constraints here by name (``Wind-p``, ``Bus-balance``: PyPSA's
 ``Component-attr``), a block of rows at a time from arrays of column numbers (``rows``) or by a
-rule evaluated row by row (``con``). Every number that a sweep may change (bounds, costs, right-hand sides) is
-passed in as an array, so the built model keeps them by name and a solver copy can be updated in
-place. Columns and rows are kept by block (``VarBlock.cols``, ``ConBlock.rows``), so results and
-duals are read by name.
+rule evaluated row by row (``con``). Every number that a sweep may change (bounds, costs,
+right-hand sides) is passed in as an array, so the built model keeps them by name and a solver
+copy can be updated in place. Columns and rows are kept by block (``VarBlock.cols``,
+``ConBlock.rows``), so results and duals are read by name.
 
 Two backends compile the same declarations to the same arrays: ``lp_arrays`` straight from the
 rules (the default: a Pyomo model of a year costs several times the solve to build and to walk
@@ -86,7 +86,7 @@ class VarBlock:
     ub: np.ndarray
     cost: np.ndarray  # objective coefficient per MWh (or per unit for non-hourly), before weights
     role: str
-    items: dict  # index -> variable (a Col, or a Pyomo variable), what var() returned
+    items: dict  # index -> variable (a Col, or a Pyomo variable): var()'s lp_arrays.Handles
     index: np.ndarray | None = None  # column number per entry as declared: what ``rows`` takes
     cols: np.ndarray | None = None  # column index per entry, -1 if unused by any row or cost
     weighted: bool = True  # an hourly cost counts once per hour the time step stands for
@@ -165,7 +165,7 @@ class LinearProgram:
     vars: dict = field(default_factory=dict)
     cons: dict = field(default_factory=dict)
     balance: dict = field(default_factory=lambda: defaultdict(list))
-    synchronous: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(coef, var, unit)]
+    synchronous: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(c, var, unit)]
     sync_need: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(ratio, var, unit)]
     constant: float = 0.0
     compiled: Compiled | None = None
