@@ -55,15 +55,17 @@ class Family:
             ctx.check_bus(spec[field], f"{self.key}.{u}.{field}")
 
 
-def stepping(ctx, units: list, loss: np.ndarray):
+def stepping(ctx, loss: np.ndarray):
     """What a state carried from one time step to the next needs: the previous step (cyclic: the
-    last step precedes the first), each unit's retention ``(1 - loss)^w`` over each step, and the
-    steps' durations ``w`` (all 1 when every hour is modelled)."""
-    n = ctx.n
-    prev = [n - 1] + list(range(n - 1))
+    last step precedes the first), each unit's retention ``(1 - loss)^w`` over each step (U, T),
+    and the steps' durations ``w`` (all 1 when every hour is modelled)."""
     w = ctx.weights
-    keep = {u: ((1.0 - loss[i]) ** w).tolist() for i, u in enumerate(units)}
-    return prev, keep, w.tolist()
+    return previous(ctx.n), (1.0 - loss[:, None]) ** w, w
+
+
+def previous(n: int) -> np.ndarray:
+    """The step before each step, cyclic: the last step precedes the first."""
+    return np.roll(np.arange(n), 1)
 
 
 def ramp_hours(ctx) -> np.ndarray:

@@ -25,7 +25,6 @@ import numpy as np
 
 from ..inputs.schema import REQUIRED, Param
 from ..optimisation import expansion
-from ..optimisation.lp import linear
 from .base import BUS, IN_SERVICE, Family, stepping
 
 
@@ -95,10 +94,10 @@ class CSP(Family):
         q = lp.var("CSP-field", d.units, 0.0, d.heat)
         p = lp.var("CSP-p", d.units, 0.0, d.p_max, cost=d.vom[:, None])
         soc = lp.var("CSP-soc", d.units, 0.0, d.store)
-        prev, keep, w = stepping(ctx, d.units, d.loss)
-        inv_eta = dict(zip(d.units, (1.0 / d.eta).tolist()))
-        lp.con("CSP-heat_balance", d.units, lambda u, t: linear(
-            [1.0, -keep[u][t], -w[t], w[t] * inv_eta[u]], [soc[u, t], soc[u, prev[t]], q[u, t], p[u, t]]), "==")
+        prev, keep, w = stepping(ctx, d.loss)
+        lp.rows("CSP-heat_balance", d.units,
+                [(1.0, soc.index), (-keep, soc.index[:, prev]), (-w, q.index),
+                 (w * (1.0 / d.eta)[:, None], p.index)], "==")
         limited = {"turbine": (d.on, [(p, d.capacity)]), "field": (d.on * d.phi, [(q, d.field_design)]),
                    "storage": (d.on, [(soc, d.store_mwh)])}
         for k, dim in self.dims.items():

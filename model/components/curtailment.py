@@ -49,7 +49,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from ..optimisation.lp import linear
+from ..optimisation.lp import ragged
 
 POOLED = ("wind", "pv")  # the families the rule shares curtailment among
 
@@ -123,19 +123,20 @@ def build(lp, built):
     pos = {b: k for k, b in enumerate(buses)}
     if any(growing.values()):
         rows = [b for b in buses if growing[b]]
-        new = {b: [(lp.vars[f"{f.name}-new_capacity"].items, d.units[i], d.availability[i].tolist())
-                   for f, d, i in growing[b]] for b in rows}
 
-        def limit(b, t):
-            return linear([1.0] + [-a[t] for _, _, a in new[b]], [p[b, t]] + [v[u] for v, u, _ in new[b]])
+        def new(f, d, i):  # the unit's new capacity, available as the unit is
+            return -d.availability[i], lp.vars[f"{f.name}-new_capacity"].items.of(d.units[i])
 
-        lp.con("VRE-capacity_limit", rows, limit, "<=", avail[[pos[b] for b in rows]])
+        terms = [[(1.0, p.of(b))] + [new(*m) for m in growing[b]] for b in rows]
+        lp.rows("VRE-capacity_limit", rows, ragged(terms, ctx.n), "<=",
+                avail[[pos[b] for b in rows]])
     shared = {g: bs for g, bs in by_group.items() if len(bs) > 1}
     if shared:
         s = lp.var("VRE-share", list(shared), 0.0, 1.0)
         of = {b: g for g, bs in shared.items() for b in bs}
-        a = {b: avail[pos[b]].tolist() for b in of}
-        lp.con("VRE-pro_rata", list(of), lambda b, t: linear([1.0, -a[b][t]], [p[b, t], s[of[b], t]]), "==")
+        pooled = [pos[b] for b in of]
+        shares = np.array([s.of(g) for g in of.values()])
+        lp.rows("VRE-pro_rata", list(of), [(1.0, p.index[pooled]), (-avail[pooled], shares)], "==")
     for b in buses:
         lp.inject(b, p, b)
 

@@ -17,7 +17,6 @@ import numpy as np
 
 from ..errors import InputError
 from ..inputs.schema import REQUIRED, Param
-from ..optimisation.lp import linear
 from .base import BUS, Family
 
 
@@ -86,9 +85,13 @@ class DirectPurchase(Family):
         keys = [(u, day) for u in names for day in hours_of]
         w = ctx.weights
         energy = np.array([d.load[i][hours_of[day]] @ w[hours_of[day]] for i in idx for day in hours_of])
-        lp.con("DirectPurchase-daily", keys, lambda k: linear(w[hours_of[k[1]]].tolist(),
-                                                             [p[k[0], t] for t in hours_of[k[1]]]),
-               "==", energy, hourly=False)
+        # each day's steps, padded with -1 to the longest day (a year cut short, merged steps)
+        steps = np.full((len(days), max(map(len, hours_of.values()))), -1)
+        for k, hours in enumerate(hours_of.values()):
+            steps[k, :len(hours)] = hours
+        cols = np.where(steps >= 0, p.index[:, steps], -1).reshape(len(keys), -1)
+        coefs = np.tile(np.where(steps >= 0, w[steps], 0.0), (len(names), 1))
+        lp.rows("DirectPurchase-daily", keys, [(coefs, cols)], "==", energy, hourly=False)
         for u in names:
             lp.inject(d.bus[d.units.index(u)], p, u, -1.0)
 

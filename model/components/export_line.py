@@ -34,8 +34,7 @@ import numpy as np
 from ..errors import InputError
 from ..inputs.schema import REQUIRED, Param
 from ..optimisation import expansion
-from ..optimisation.lp import linear
-from .base import BUS, IN_SERVICE, Family, ramp_hours
+from .base import BUS, IN_SERVICE, Family, previous, ramp_hours
 
 
 @dataclass
@@ -156,26 +155,28 @@ class ExportLine(Family):
         f = lp.var("Line-flow", d.units, d.lb, d.ub + d.build[:, None] * d.availability, cost=d.flow_cost,
                    role="export")
         expansion.link(lp, "Line", self.dim, d.units, d.build, d.build_cost, d.availability, [(f, d.rating)])
-        prev = [n - 1] + list(range(n - 1))
-        ramped = [(u, r) for u, r in zip(d.units, d.ramp) if r is not None]
-        if ramped:
-            lines, r = [u for u, _ in ramped], np.array([r for _, r in ramped])[:, None] * ramp_hours(ctx)
-            lp.con("Line-ramp_up", lines, lambda l, t: f[l, t] - f[l, prev[t]], "<=", r)
-            lp.con("Line-ramp_down", lines, lambda l, t: f[l, prev[t]] - f[l, t], "<=", r)
-        blocked = [(u, b) for u, b in zip(d.units, d.block_hours) if b > 1]
+        F, prev = f.index, previous(n)
+        at = [i for i, r in enumerate(d.ramp) if r is not None]
+        if at:
+            r = np.array([d.ramp[i] for i in at])[:, None] * ramp_hours(ctx)
+            lines, flow = [d.units[i] for i in at], F[at]
+            lp.rows("Line-ramp_up", lines, [(1.0, flow), (-1.0, flow[:, prev])], "<=", r)
+            lp.rows("Line-ramp_down", lines, [(1.0, flow[:, prev]), (-1.0, flow)], "<=", r)
+        blocked = [(i, b) for i, b in enumerate(d.block_hours) if b > 1]
         hour = ctx.index.hour.to_numpy()
         for b in sorted({b for _, b in blocked}):
-            lines = [u for u, bb in blocked if bb == b]
-            inside = [t for t in range(1, n) if hour[t] % b]
-            lp.con(f"Line-block_{b}h", lines, lambda l, t: f[l, t] - f[l, t - 1], "==", hours=inside)
+            at = [i for i, bb in blocked if bb == b]
+            inside = np.array([t for t in range(1, n) if hour[t] % b], dtype=int)
+            flow = F[at]
+            lp.rows(f"Line-block_{b}h", [d.units[i] for i in at],
+                    [(1.0, flow[:, inside]), (-1.0, flow[:, inside - 1])], "==",
+                    hours=inside.tolist())
         quota = np.flatnonzero(d.quota_mwh > 0)
         if quota.size:
             names = [d.units[i] for i in quota]
             short = lp.var("Line-quota_shortfall", names, 0.0, cost=d.quota_penalty[quota], hourly=False)
-            w = ctx.weights.tolist()
-            lp.con("Line-quota", names,
-                   lambda l: linear(w + [1.0], [f[l, t] for t in range(n)] + [short[l]]),
-                   ">=", d.quota_mwh[quota], hourly=False)
+            lp.rows("Line-quota", names, [(ctx.weights, F[quota]), (1.0, short.index)],
+                    ">=", d.quota_mwh[quota], hourly=False)
         day = ctx.days()[0]
         for u, shape in zip(d.units, d.shape):
             if shape is None:
@@ -186,15 +187,16 @@ class ExportLine(Family):
             peak = np.empty(n, dtype=int)
             peak_of_day = dict(zip(day[order][first], order[first]))
             peak[:] = [peak_of_day[k] for k in day]
-            lp.con(f"Line-delivery_{u}", [u],
-                   lambda l, t, s=shape, p=peak: s[p[t]] * f[l, t] - s[t] * f[l, p[t]], "==",
-                   hours=[t for t in range(n) if peak[t] != t])
-        capped = [(u, v) for u, v in zip(d.units, d.volume_mwh) if v is not None]
+            tied = np.flatnonzero(peak != np.arange(n))
+            flow = f.of(u)[None, :]
+            lp.rows(f"Line-delivery_{u}", [u], [(shape[peak[tied]], flow[:, tied]),
+                                                (-shape[tied], flow[:, peak[tied]])],
+                    "==", hours=tied.tolist())
+        capped = [(i, v) for i, v in enumerate(d.volume_mwh) if v is not None]
         if capped:
-            w = ctx.weights.tolist()
-            lp.con("Line-volume", [u for u, _ in capped],
-                   lambda l: linear(w, [f[l, t] for t in range(n)]), "<=",
-                   np.array([v for _, v in capped]), hourly=False)
+            at = [i for i, _ in capped]
+            lp.rows("Line-volume", [d.units[i] for i in at], [(ctx.weights, F[at])], "<=",
+                    np.array([v for _, v in capped]), hourly=False)
         condensers = expansion.link(lp, "Line", self.condenser, d.units, d.condenser_build, d.condenser_cost,
                                     d.availability, [])
         for u, bus, ratio in zip(d.units, d.bus, d.sync_ratio):
@@ -202,7 +204,7 @@ class ExportLine(Family):
             if ratio:
                 lp.sync_need[bus].append((ratio, f, u))
             if condensers and u in condensers:
-                lp.add_synchronous(bus, condensers, u, hourly=False)
+                lp.add_synchronous(bus, condensers, u)
 
     def report(self, sol, d, ctx, rep):
         f = sol.value("Line-flow")

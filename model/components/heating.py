@@ -25,7 +25,6 @@ import numpy as np
 from ..errors import InputError
 from ..inputs.schema import REQUIRED, Param
 from ..optimisation import expansion
-from ..optimisation.lp import linear
 from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, Family, stepping
 
 
@@ -112,11 +111,10 @@ class Heating(Family):
         soc = lp.var("Heating-soc", d.units, 0.0, (d.store + d.build["storage"])[:, None])
         short = lp.var("Heating-unserved", d.units, 0.0, cost=ctx.values["system"]["voll_cny_per_mwh"],
                        role="heat_unserved")
-        prev, keep, w = stepping(ctx, d.units, d.loss)
-        cop = dict(zip(d.units, d.cop.tolist()))
-        lp.con("Heating-heat_balance", d.units, lambda u, t: linear(
-            [1.0, -keep[u][t], -w[t] * cop[u], -w[t]], [soc[u, t], soc[u, prev[t]], p[u, t], short[u, t]]),
-            "==", -d.heat * ctx.weights)
+        prev, keep, w = stepping(ctx, d.loss)
+        lp.rows("Heating-heat_balance", d.units,
+                [(1.0, soc.index), (-keep, soc.index[:, prev]), (-w * d.cop[:, None], p.index),
+                 (-w, short.index)], "==", -d.heat * ctx.weights)
         limited = {"boiler": (d.allowed, [(p, d.boiler)]), "storage": (np.ones_like(d.allowed), [(soc, d.store)])}
         for k, dim in self.dims.items():
             scale, pairs = limited[k]

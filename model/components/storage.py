@@ -31,7 +31,6 @@ import numpy as np
 from ..errors import InputError
 from ..inputs.schema import REQUIRED, Param
 from ..optimisation import expansion
-from ..optimisation.lp import linear
 from .base import BUS, IN_SERVICE, Family, stepping
 
 
@@ -80,27 +79,22 @@ class Storage(Family):
         c = lp.var(f"{N}-charge", d.units, 0.0, d.p_in, role="flexible_draw")
         x = lp.var(f"{N}-discharge", d.units, 0.0, d.p_out, cost=d.cost[:, None])
         soc = lp.var(f"{N}-soc", d.units, 0.0, d.energy)
-        prev, keep, w = stepping(ctx, d.units, d.loss)
-        eta_in = dict(zip(d.units, d.eta_in.tolist()))
-        inv_out = dict(zip(d.units, (1.0 / d.eta_out).tolist()))
-        lp.con(f"{N}-soc_balance", d.units, lambda u, t: linear(
-            [1.0, -keep[u][t], -w[t] * eta_in[u], w[t] * inv_out[u]], [soc[u, t], soc[u, prev[t]], c[u, t], x[u, t]]),
-            "==")
+        prev, keep, w = stepping(ctx, d.loss)
+        lp.rows(f"{N}-soc_balance", d.units, [(1.0, soc.index), (-keep, soc.index[:, prev]),
+                                               (-w * d.eta_in[:, None], c.index),
+                                               (w * (1.0 / d.eta_out)[:, None], x.index)], "==")
         new = {}
         for k, dim in self.dims.items():
             limited = [(c, d.power_in_mw), (x, d.power_out_mw)] if k == "power" else [(soc, d.energy_mwh)]
             new[k] = expansion.link(lp, N, dim, d.units, d.build[k], d.build_cost[k], d.on, limited)
         rho = machine_ratio(d.power_in_mw, d.power_out_mw)
         r = dict(zip(d.units, rho.tolist()))
-        on = {u: d.on[i].tolist() for i, u in enumerate(d.units)}
-        grow = new.get("power") or {}
-
-        def machines(u, t):
-            if u in grow:
-                return linear([r[u], 1.0, -on[u][t]], [c[u, t], x[u, t], grow[u]])
-            return linear([r[u], 1.0], [c[u, t], x[u, t]])
-
-        lp.con(f"{N}-machines", d.units, machines, "<=", d.power_out_mw[:, None] * d.on)
+        terms = [(rho[:, None], c.index), (1.0, x.index)]
+        grow = new.get("power")
+        if grow is not None:  # the new machines, in the rows of the units that may build them
+            built = [grow.of(u) if u in grow.block.units else -1 for u in d.units]
+            terms.append((-d.on, np.array(built)[:, None]))
+        lp.rows(f"{N}-machines", d.units, terms, "<=", d.power_out_mw[:, None] * d.on)
         for u, bus in zip(d.units, d.bus):
             lp.inject(bus, x, u)
             lp.inject(bus, c, u, -1.0)

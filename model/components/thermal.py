@@ -28,7 +28,7 @@ from functools import partial
 import numpy as np
 
 from ..inputs.schema import REQUIRED, Param
-from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, IN_SERVICE, Family, ramp_hours
+from .base import BUS, HEAT_SEASON_END, HEAT_SEASON_START, IN_SERVICE, Family, previous, ramp_hours
 
 # Gansu thermal coal, Nov 2018: about 514 CNY/t (FACTS.md); at 5,500 kcal/kg against 7,000 kcal/kg
 # standard coal (assumption) that is 514 * 7000 / 5500 = 654 CNY per tonne of standard coal (tce).
@@ -105,17 +105,18 @@ class Thermal(Family):
         p = lp.var(f"{N}-p", d.units, d.must, d.k, cost=d.energy_cost[:, None], role="thermal")
         u = lp.var(f"{N}-u", d.units, 0.0, d.k)
         s = lp.var(f"{N}-start", d.units, 0.0, d.k, cost=d.startup[:, None], weighted=False)
-        m = dict(zip(d.units, d.m.tolist()))
-        prev = [n - 1] + list(range(n - 1))
-        lp.con(f"{N}-p_max", d.units, lambda g, t: p[g, t] - u[g, t], "<=")
-        lp.con(f"{N}-p_min", d.units, lambda g, t: p[g, t] - m[g] * u[g, t], ">=")
-        lp.con(f"{N}-start_up", d.units, lambda g, t: s[g, t] - u[g, t] + u[g, prev[t]], ">=")
+        m, prev = d.m[:, None], previous(n)
+        P, U, S = p.index, u.index, s.index
+        lp.rows(f"{N}-p_max", d.units, [(1.0, P), (-1.0, U)], "<=")
+        lp.rows(f"{N}-p_min", d.units, [(1.0, P), (-m, U)], ">=")
+        lp.rows(f"{N}-start_up", d.units, [(1.0, S), (-1.0, U), (1.0, U[:, prev])], ">=")
         idx = np.flatnonzero(d.ramp < 1)
         if idx.size:
             ramped, r = [d.units[i] for i in idx], (d.ramp * d.capacity)[idx, None] * ramp_hours(ctx)
-            lp.con(f"{N}-ramp_up", ramped, lambda g, t: p[g, t] - p[g, prev[t]] - m[g] * s[g, t], "<=", r)
-            lp.con(f"{N}-ramp_down", ramped, lambda g, t: p[g, prev[t]] - p[g, t]
-                   - m[g] * (u[g, prev[t]] - u[g, t] + s[g, t]), "<=", r)
+            P, U, S, m = P[idx], U[idx], S[idx], m[idx]
+            lp.rows(f"{N}-ramp_up", ramped, [(1.0, P), (-1.0, P[:, prev]), (-m, S)], "<=", r)
+            lp.rows(f"{N}-ramp_down", ramped,
+                    [(1.0, P[:, prev]), (-1.0, P), (-m, U[:, prev]), (m, U), (-m, S)], "<=", r)
         for g, bus in zip(d.units, d.bus):
             lp.inject(bus, p, g)
             lp.add_synchronous(bus, u, g)  # committed capacity spins, whatever its output

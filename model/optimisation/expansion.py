@@ -94,11 +94,12 @@ def link(lp, family: str, dim: Dim, names: list, limits: np.ndarray, cost: np.nd
         return None
     units = [names[i] for i in idx]
     new = lp.var(f"{family}-new_{dim.name}", units, 0.0, limits[idx], cost=cost[idx], hourly=False, role="investment")
-    s = {u: scale[i].tolist() for u, i in zip(units, idx)}
     for k, (x, base) in enumerate(limited):
         suffix = f"_{k + 1}" if len(limited) > 1 else ""
-        lp.con(f"{family}-{dim.name}_limit{suffix}", units, lambda u, t, x=x: x[u, t] - s[u][t] * new[u], "<=",
-               scale[idx] * base[idx, None])
+        limited_cols = np.array([x.of(u) for u in units])
+        lp.rows(f"{family}-{dim.name}_limit{suffix}", units,
+                [(1.0, limited_cols), (-scale[idx], new.index[:, None])], "<=",
+                scale[idx] * base[idx, None])
     return new
 
 

@@ -1,10 +1,11 @@
 """The bridge between the families' declarations and HiGHS.
 
 Families declare variables and constraints here by name (``Wind-p``, ``Bus-balance``: PyPSA's
-``Component-attr``). Every number that a sweep may change (bounds, costs, right-hand sides) is
-passed in as an array, so the built model keeps them by name and a solver copy can be updated in
-place. Columns and rows are kept by block (``VarBlock.cols``, ``ConBlock.rows``), so results and
-duals are read by name.
+``Component-attr``), a block of rows at a time from arrays of column numbers (``rows``) or by a
+rule evaluated row by row (``con``). Every number that a sweep may change (bounds, costs,
+right-hand sides) is passed in as an array, so the built model keeps them by name and a solver
+copy can be updated in place. Columns and rows are kept by block (``VarBlock.cols``,
+``ConBlock.rows``), so results and duals are read by name.
 
 Two backends compile the same declarations to the same arrays: ``lp_arrays`` straight from the
 rules (the default: a Pyomo model of a year costs several times the solve to build and to walk
@@ -61,6 +62,21 @@ def linear(coefs, variables):
     return lp_pyomo.linear(coefs, variables)
 
 
+def ragged(terms_by_unit: list, n_hours: int) -> list:
+    """``LinearProgram.rows`` terms for hourly rows whose units have different terms: from each
+    row unit's list of ``(coef, cols)`` (cols (T,), or one column for every hour; coef a number
+    or (T,)), the k-th term of every list makes the k-th term, -1 where a list is shorter."""
+    out = []
+    for k in range(max(map(len, terms_by_unit), default=0)):
+        cols = np.full((len(terms_by_unit), n_hours), -1, dtype=np.int64)
+        coefs = np.zeros((len(terms_by_unit), n_hours))
+        for r, terms in enumerate(terms_by_unit):
+            if k < len(terms):
+                coefs[r], cols[r] = terms[k]
+        out.append((coefs, cols))
+    return out
+
+
 @dataclass
 class VarBlock:
     name: str
@@ -70,7 +86,8 @@ class VarBlock:
     ub: np.ndarray
     cost: np.ndarray  # objective coefficient per MWh (or per unit for non-hourly), before weights
     role: str
-    items: dict  # index -> variable (a Col, or a Pyomo variable), what var() returned
+    items: dict  # index -> variable (a Col, or a Pyomo variable): var()'s lp_arrays.Handles
+    index: np.ndarray | None = None  # column number per entry as declared: what ``rows`` takes
     cols: np.ndarray | None = None  # column index per entry, -1 if unused by any row or cost
     weighted: bool = True  # an hourly cost counts once per hour the time step stands for
     component: object = None  # the Pyomo Var, on the Pyomo path
@@ -95,6 +112,18 @@ class ConBlock:
     rhs: np.ndarray
     rows: np.ndarray | None = None  # row index per entry, -1 for a row without variables
     component: object = None  # the Pyomo Constraint, on the Pyomo path
+
+    def args(self) -> list:
+        """Each row's index, as a rule takes it: (unit, hour), or (unit,)."""
+        if self.hours is None:
+            return [(u,) for u in self.units]
+        return [(u, t) for u in self.units for t in self.hours]
+
+    def key(self, k: int) -> tuple:
+        """The index of row k of the block (``args()[k]``)."""
+        if self.hours is None:
+            return (self.units[k],)
+        return self.units[k // len(self.hours)], self.hours[k % len(self.hours)]
 
     def bounds_into(self, lower, upper):
         """Write this block's right-hand sides into the compiled row bounds."""
@@ -136,7 +165,7 @@ class LinearProgram:
     vars: dict = field(default_factory=dict)
     cons: dict = field(default_factory=dict)
     balance: dict = field(default_factory=lambda: defaultdict(list))
-    synchronous: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(coef, var, unit, hourly)]
+    synchronous: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(c, var, unit)]
     sync_need: dict = field(default_factory=lambda: defaultdict(list))  # bus -> [(ratio, var, unit)]
     constant: float = 0.0
     compiled: Compiled | None = None
@@ -146,6 +175,7 @@ class LinearProgram:
     # family code then tells a built model the numbers of another point (update_numbers).
     record_only: bool = False
     backend: str = "arrays"  # or "pyomo": BACKENDS
+    n_declared: int = 0  # columns declared so far (VarBlock.index)
     _impl: object = field(default=None, repr=False)
 
     def __post_init__(self):
@@ -177,8 +207,9 @@ class LinearProgram:
         An hourly cost is per MWh, weighted by the hours of each time step; ``weighted=False``
         for a cost per event (a start-up), counted once whatever the step's length.
 
-        Returns a plain dict from index to variable, for constraint rules to combine with
-        ``linear`` or ``+ - *`` (empty in a record-only build).
+        Returns a mapping from index to variable (``lp_arrays.Handles``), for constraint rules to
+        combine with ``linear`` or ``+ - *``, whose ``index`` holds the block's column numbers for
+        ``rows``.
         """
         units = list(units)
         shape = (len(units), self.n_hours) if hourly else (len(units),)
@@ -187,10 +218,11 @@ class LinearProgram:
         cost = np.broadcast_to(np.asarray(cost, dtype=float), shape)
         if np.any(lb > ub + 1e-9):
             raise ValueError(f"{name}: lower bound above upper bound")
-        block = VarBlock(name, units, hourly, lb, ub, cost, role, {}, weighted=weighted)
+        block = VarBlock(name, units, hourly, lb, ub, cost, role, {}, weighted=weighted,
+                         index=np.arange(self.n_declared, self.n_declared + lb.size).reshape(shape))
+        self.n_declared += lb.size
         self.vars[name] = block
-        if not self.record_only:
-            block.items = self._impl.var(self, block)
+        block.items = self._impl.var(self, block) if self._impl else lp_arrays.Handles(block)
         return block.items
 
     def con(self, name, units, rule, sense, rhs=0.0, hours=None, hourly=True):
@@ -199,6 +231,36 @@ class LinearProgram:
         ``hours`` restricts the hours (default: all); ``hourly=False`` indexes by ``units`` alone,
         whose keys may be tuples (a unit and a day, say).
         """
+        block = self._con_block(name, units, sense, rhs, hours, hourly)
+        if not self.record_only:
+            self._impl.con(self, block, block.args(), rule)
+        return block
+
+    def rows(self, name, units, terms, sense, rhs=0.0, hours=None, hourly=True):
+        """Declare the rows of ``con`` from arrays rather than a rule evaluated row by row:
+        ``sum_k coef_k * x[cols_k] <sense> rhs`` with ``terms`` a list of ``(coef, cols)``.
+
+        ``cols`` holds declared column numbers (``Handles.index``; -1: no entry in that row),
+        shaped (units, hours) for hourly rows (a (units, 1) array, a daily or one-off variable,
+        stands in every hour), else (units,) or (units, k), k entries a row; ``coef`` broadcasts
+        to ``cols``. A row's entries are in the order of ``terms``, as a rule's would be: the
+        same LP, entry for entry, as the rule that lists its terms in that order.
+        """
+        block = self._con_block(name, units, sense, rhs, hours, hourly)
+        if self.record_only:
+            return block
+        n = block.rhs.size
+        cols, coefs = [np.zeros((n, 0), dtype=np.int64)], [np.zeros((n, 0))]
+        for coef, col in terms:
+            col = np.broadcast_to(col, block.rhs.shape) if hourly else np.asarray(col)
+            width = col.shape[-1] if col.ndim > 1 and not hourly else 1  # entries a row
+            cols.append(col.reshape(n, width))
+            coef = np.broadcast_to(np.asarray(coef, dtype=float), col.shape)
+            coefs.append(coef.reshape(n, width))
+        self._impl.rows(self, block, np.hstack(cols).astype(np.int64, copy=False), np.hstack(coefs))
+        return block
+
+    def _con_block(self, name, units, sense, rhs, hours, hourly):
         assert sense in SENSES
         units = list(units)
         if hourly:
@@ -209,19 +271,16 @@ class LinearProgram:
             rhs = np.broadcast_to(np.asarray(rhs, dtype=float), (len(units),))
         block = ConBlock(name, units, hours, sense, rhs)
         self.cons[name] = block
-        if not self.record_only:
-            args = [(u, t) for u in units for t in hours] if hourly else [(u,) for u in units]
-            self._impl.con(self, block, args, rule)
         return block
 
     def inject(self, bus, var, unit, coef=1.0):
         """Add ``coef * var[unit, t]`` to the power balance of ``bus`` (withdrawals: coef < 0)."""
         self.balance[bus].append((coef, var, unit))
 
-    def add_synchronous(self, bus, var, unit, coef=1.0, hourly=True):
-        """``coef * var[unit, t]`` (``var[unit]`` if not ``hourly``: spinning in every hour) is
-        synchronous capacity at ``bus``, for DC support."""
-        self.synchronous[bus].append((coef, var, unit, hourly))
+    def add_synchronous(self, bus, var, unit, coef=1.0):
+        """``coef * var[unit, t]`` (``var[unit]`` for a block that is not hourly: spinning in
+        every hour) is synchronous capacity at ``bus``, for DC support."""
+        self.synchronous[bus].append((coef, var, unit))
 
     def blocks(self, role):
         return [b for b in self.vars.values() if b.role == role]
@@ -244,17 +303,9 @@ class LinearProgram:
             b.numbers_into(c, self.weights)
         for b in self.cons.values():
             b.bounds_into(c.row_lower, c.row_upper)
-        self._release_handles()
-        return c
-
-    def _release_handles(self):
-        """The rules' handles (a Col and its key per column: 70 MB on the 2019 context year) and
-        the balance terms that point at them only served the declarations; the matrix holds them
-        now, and solving and reporting read columns by block (``VarBlock.cols``)."""
-        for b in self.vars.values():
-            b.items = {}
         for terms in (self.balance, self.synchronous, self.sync_need):
-            terms.clear()
+            terms.clear()  # they served the declarations; the matrix holds them now
+        return c
 
     def signature(self) -> tuple:
         """What must match for two builds to share a constraint matrix."""

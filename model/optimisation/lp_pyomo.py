@@ -14,12 +14,15 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from .lp_arrays import Handles
+
 INF = float("inf")
 
 
 class PyomoBackend:
     def __init__(self):
         self.model = pyo.ConcreteModel(name="hexi")
+        self.columns = []  # every variable, by declared column number (VarBlock.index)
 
     def var(self, lp, block):
         lo = np.where(np.isfinite(block.lb), block.lb, np.nan).tolist()
@@ -36,7 +39,8 @@ class PyomoBackend:
             comp = pyo.Var(block.units, bounds=bounds, dense=True)
         self.model.add_component(block.name, comp)
         block.component = comp
-        return dict(comp.items())  # rules look variables up often: a dict is ten times faster
+        self.columns.extend(comp.values())
+        return Handles(block, self.columns.__getitem__)
 
     def con(self, lp, block, args, rule):
         sense, r = block.sense, dict(zip(args, block.rhs.ravel().tolist()))
@@ -51,6 +55,20 @@ class PyomoBackend:
             comp = pyo.Constraint(block.units, rule=lambda m, *k: bounded((k[0] if len(k) == 1 else k,)))
         self.model.add_component(block.name, comp)
         block.component = comp
+
+    def rows(self, lp, block, cols, coefs):
+        """``lp.rows``' arrays as a rule, one row's terms from its row of ``cols`` and ``coefs``."""
+        args = block.args()
+        row = dict(zip(args, range(len(args))))
+
+        def rule(*key):
+            k = row[key]
+            present = cols[k] >= 0
+            if not present.any():
+                return 0.0
+            return linear(coefs[k][present].tolist(), [self.columns[j] for j in cols[k][present]])
+
+        self.con(lp, block, args, rule)
 
     def objective(self, lp):
         coefs, variables = [], []

@@ -33,8 +33,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lp import linear
-
 LOCAL_LOAD_ROLES = ("unserved", "heat_unserved")
 
 # What the first tie-break stage draws the least of (model/optimisation/ties.py, stage 1).
@@ -87,14 +85,9 @@ def build(lp, ctx):
     penalty = ctx.values["target"]["shortfall_penalty_cny_per_mwh"]
     short = lp.var("System-shortfall", ["system"], 0.0, cost=penalty, hourly=False)
 
-    def body(_):
-        coefs, variables = [1.0], [short["system"]]
-        for name, u, sign in cut_terms(ctx):
-            coefs.extend((sign * ctx.weights).tolist())
-            variables.extend(lp.vars[name].items[u, t] for t in lp.hours)
-        return linear(coefs, variables)
-
-    lp.con("System-export_target", ["system"], body, ">=", target_mwh(ctx), hourly=False)
+    terms = [(1.0, short.index)] + [(sign * ctx.weights, lp.vars[name].items.of(u)[None, :])
+                                    for name, u, sign in cut_terms(ctx)]
+    lp.rows("System-export_target", ["system"], terms, ">=", target_mwh(ctx), hourly=False)
 
 
 def _cost(lp, weights: dict) -> np.ndarray:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lp import linear
+from .lp import ragged
 
 # The slack, relative to the capacity spinning, below which the row is held: on the 2019 context
 # year (before the backcast's re-tuning) the count is the same from 1e-9 to 1e-6 (240 h; 249 h
@@ -44,23 +44,16 @@ def build(lp, ctx):
     buses = ctx.buses
     voll = ctx.values["system"]["voll_cny_per_mwh"]
     unserved = lp.var("Bus-unserved", buses, 0.0, cost=voll, role="unserved")
-    terms = {b: lp.balance.get(b, []) for b in buses}
     demand = np.array([ctx.demand[b] for b in buses])
-
-    # A row's coefficients are its bus's, whatever the hour: one list per bus, shared by its rows
-    coefs = {b: [c for c, _, _ in terms[b]] + [1.0] for b in buses}
-
-    def body(b, t):
-        return linear(coefs[b], [v[u, t] for _, v, u in terms[b]] + [unserved[b, t]])
-
-    lp.con("Bus-balance", buses, body, "==", demand)
+    n = lp.n_hours
+    injected = [[(c, v.of(u)) for c, v, u in lp.balance.get(b, [])] + [(1.0, unserved.of(b))]
+                for b in buses]
+    lp.rows("Bus-balance", buses, ragged(injected, n), "==", demand)
     supported = [b for b in buses if lp.sync_need.get(b)]
-    if supported:
-        sync = {b: [c for c, _, _, _ in lp.synchronous[b]] + [-r for r, _, _ in lp.sync_need[b]]
-                for b in supported}
-        lp.con("Bus-sync_support", supported, lambda b, t: linear(
-            sync[b], [v[u, t] if hourly else v[u] for _, v, u, hourly in lp.synchronous[b]]
-            + [v[u, t] for _, v, u in lp.sync_need[b]]), ">=")
+    if supported:  # a spinning variable that is not hourly (a condenser) stands in every hour
+        lp.rows("Bus-sync_support", supported, ragged([
+            [(c, v.of(u)) for c, v, u in lp.synchronous[b]]
+            + [(-r, v.of(u)) for r, v, u in lp.sync_need[b]] for b in supported], n), ">=")
 
 
 def energy_price(sol) -> np.ndarray:
