@@ -98,19 +98,17 @@ def presolve(options: dict) -> str:
 
 
 def handoff(h: highspy.Highs, lp: LinearProgram):
+    """Pass the compiled LP to ``h`` as arrays: highspy copies them whole, where setting a
+    HighsLp's fields converts them entry by entry (0.024 against 0.197 s CPU on the 2019
+    context year). Every column continuous (integrality 0: HiGHS then treats it as an LP)."""
     c = lp.compiled
-    hl = highspy.HighsLp()
     n_row, n_col = c.shape
-    hl.num_col_, hl.num_row_ = n_col, n_row
-    hl.col_cost_, hl.offset_ = c.c, c.offset
-    hl.col_lower_, hl.col_upper_ = c.col_lower, c.col_upper
-    hl.row_lower_, hl.row_upper_ = c.row_lower, c.row_upper
-    hl.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    hl.a_matrix_.num_col_, hl.a_matrix_.num_row_ = n_col, n_row
-    hl.a_matrix_.start_ = c.A.indptr.astype(np.int32)
-    hl.a_matrix_.index_ = c.A.indices.astype(np.int32)
-    hl.a_matrix_.value_ = c.A.data
-    h.passModel(hl)
+    status = h.passModel(n_col, n_row, c.A.nnz, int(highspy.MatrixFormat.kColwise),
+                         int(highspy.ObjSense.kMinimize), c.offset, c.c, c.col_lower,
+                         c.col_upper, c.row_lower, c.row_upper, c.A.indptr.astype(np.int32),
+                         c.A.indices.astype(np.int32), c.A.data,
+                         np.zeros(n_col, dtype=np.int32))
+    assert status != highspy.HighsStatus.kError, "HiGHS refused the compiled LP"
     lp.sent = c.numbers()
 
 
