@@ -109,3 +109,28 @@ def test_run_pyomo_solves_through_the_pyomo_build(tmp_path, capsys):
     fast, ref = (json.loads((tmp_path / d / "summary.json").read_text(encoding="utf-8"))
                  for d in ("fast", "ref"))
     assert fast["objective_cny"] == ref["objective_cny"] and fast["lp_size"] == ref["lp_size"]
+
+
+def test_handoff_gives_highs_the_compiled_lp():
+    """HiGHS holds exactly the compiled arrays after the handoff, every column continuous."""
+    import highspy
+
+    from model.optimisation import solve as solving
+
+    lp = builder.build(scenario.load(ROOT / "scenarios" / "jiuquan_2019_plan.yaml", SHORT)).lp
+    c, h = lp.compiled, highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    solving.handoff(h, lp)
+    held = h.getLp()
+    for name, ref in (("col_cost_", c.c), ("col_lower_", c.col_lower), ("col_upper_", c.col_upper),
+                      ("row_lower_", c.row_lower), ("row_upper_", c.row_upper)):
+        np.testing.assert_array_equal(np.asarray(getattr(held, name)), ref, err_msg=name)
+    m = held.a_matrix_
+    np.testing.assert_array_equal(np.asarray(m.start_), c.A.indptr)
+    np.testing.assert_array_equal(np.asarray(m.index_), c.A.indices)
+    np.testing.assert_array_equal(np.asarray(m.value_), c.A.data)
+    assert held.offset_ == c.offset
+    assert all(v == highspy.HighsVarType.kContinuous for v in held.integrality_)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert h.getInfo().mip_node_count == -1  # solved as an LP, not a MIP
