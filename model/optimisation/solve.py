@@ -353,15 +353,16 @@ def _tie_break(h: highspy.Highs, lp: LinearProgram, ctx, solution: Solution, aft
     left for the simplex to stall on. Duals are kept from the least-cost solve. Each stage's
     status, CPU seconds and simplex iterations go to ``solution.solver["tie_break_stages"]``.
 
-    The stages before the share stage (draw, spill) by the simplex variant that suits the vertex
-    they start from, measured on the face from one least-cost vertex, interleaved: after a dual
-    simplex least cost the serial dual (HiGHS's default; Jiuquan-only year 0.19 s CPU against
-    0.67-0.84 s by the primal; the 2019 context year a tie, 1.2 against 1.1-1.3 s), after
-    interior point and crossover the primal (the hourly plan by HiPO: draw 0.45-0.58 s and 30
-    iterations against 19.6 s and 10,300 by the dual, spill 0.13-0.15 against 6.1-6.8 s; the
-    Jiuquan-only year by IPX 0.12 against 0.19-0.24 s); HiGHS's choice ``after_stages``
-    (max-export's): 4.4 against 29.5 s on the context year (measured with the cost row, before
-    the face)."""
+    The stages before the first with |gap| rows (draw and spill; in the Jiuquan-only plan, with
+    no such stage, export too) by the simplex variant that suits the vertex they start from
+    (that stage and all after it by the primal), measured on the face from one least-cost
+    vertex, interleaved: after a dual simplex least cost the serial dual (HiGHS's default;
+    Jiuquan-only year 0.19 s CPU against 0.67-0.84 s by the primal; the 2019 context year a tie,
+    1.2 against 1.1-1.3 s), after interior point and crossover the primal (the hourly plan by
+    HiPO: draw 0.45-0.58 s and 30 iterations against 19.6 s and 10,300 by the dual, spill
+    0.13-0.15 against 6.1-6.8 s; the Jiuquan-only year by IPX 0.12 against 0.19-0.24 s); HiGHS's
+    choice ``after_stages`` (max-export's): 4.4 against 29.5 s on the context year (measured
+    with the cost row, before the face)."""
     todo, note = ties.stages(lp, ctx), ties.left_open(lp, ctx)
     if not todo:
         solution.tie_break = "nothing to break" + (f"; left open: {note}" if note else "")
